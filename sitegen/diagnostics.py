@@ -1,0 +1,27 @@
+"""Collecting and reporting diagnostics: sorted, each once, repeats collapsed with a count."""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+
+from sitegen.model import Diagnostic
+
+
+def format_report(items: Iterable[tuple[str, Diagnostic]]) -> list[str]:
+    """Lines ``path:line: severity: code: message``, sorted, identical repeats collapsed."""
+    counts = Counter(items)
+    lines = []
+    for (path, diag), n in sorted(counts.items(), key=lambda kv: (kv[0][0], kv[0][1])):
+        text = f"{path}:{diag.line}: {diag.severity}: {diag.code}: {diag.message}"
+        lines.append(text if n == 1 else f"{text} (x{n})")
+    return lines
+
+
+def worst(diagnostics: Iterable[Diagnostic]) -> str | None:
+    """The most severe level present, or None when there is nothing to report."""
+    levels = {d.severity for d in diagnostics}
+    for level in ("error", "warning", "info"):
+        if level in levels:
+            return level
+    return None

@@ -1,0 +1,495 @@
+"""``parse_cable``: one cable's text in, one :class:`~sitegen.model.Cable` out, never a crash.
+
+The steps read top to bottom: metadata header, transmission header, fields block (E.O.,
+TAGS, SUBJECT, REF, Classified By), body (paragraphs, summary, signer), repaired reading;
+then each value is decided from its best source (metadata header first, then the text, then
+the file name, then an estimate) and every fallback says so in a diagnostic.
+"""
+
+from __future__ import annotations
+
+import csv
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from pathlib import Path, PurePath
+
+from sitegen.model import Cable, Diagnostic, Reference, Severity
+from sitegen.parse import body, dates, fields, ids
+from sitegen.parse.caption import Caption, classification_name
+from sitegen.parse.metadata import Metadata, read_metadata
+from sitegen.parse.references import parse_references
+from sitegen.parse.repair import repair_lines
+from sitegen.parse.source import decode, split_lines
+from sitegen.parse.transmission import Transmission, scan_transmission
+from sitegen.posts import PostTable, general_name, load_posts, post_key
+
+_FIELD_WINDOW = 400  # lines after the header within which the fields block must start
+
+
+@dataclass(frozen=True, slots=True)
+class Secretary:
+    surname: str
+    start: str
+    end: str
+
+
+@cache
+def secretaries() -> dict[str, Secretary]:
+    """Secretaries of State by surname, with their terms (``data/secretaries.csv``)."""
+    text = resources.files("sitegen").joinpath("data/secretaries.csv").read_text("utf-8")
+    return {
+        row["surname"]: Secretary(row["surname"], row["start"], row["end"])
+        for row in csv.DictReader(text.split("\n"))
+    }
+
+
+class _Builder:
+    """Collects diagnostics while one cable is parsed."""
+
+    def __init__(self, source: str, diagnostics: Sequence[Diagnostic]) -> None:
+        self.cable = Cable(source=source, diagnostics=list(diagnostics))
+
+    def report(self, line: int, severity: Severity, code: str, message: str) -> None:
+        self.cable.diagnostics.append(Diagnostic(line, severity, code, message))
+
+
+def parse_file(path: str | Path, display: str | None = None, *, repair: bool = True) -> Cable:
+    """Read and parse one file; an unreadable file still gives a Cable with a diagnostic."""
+    source = display if display is not None else str(path)
+    try:
+        data = Path(path).read_bytes()
+    except OSError as exc:
+        cable = Cable(source=source)
+        reason = exc.strerror or type(exc).__name__
+        cable.diagnostics.append(Diagnostic(0, "error", "unreadable", f"cannot read file: {reason}"))
+        return cable
+    return parse_bytes(data, source, repair=repair)
+
+
+def parse_bytes(data: bytes, source: str, *, repair: bool = True) -> Cable:
+    text, diagnostics = decode(data)
+    return parse_cable(text, source, diagnostics=diagnostics, repair=repair)
+
+
+def parse_cable(
+    text: str,
+    source: str = "<string>",
+    *,
+    diagnostics: Sequence[Diagnostic] = (),
+    repair: bool = True,
+) -> Cable:
+    """Parse one cable. ``source`` names it in diagnostics and gives the file-name ID."""
+    builder = _Builder(source, diagnostics)
+    try:
+        _parse(builder, text, repair)
+    except Exception as exc:  # a parser defect must not take the build down with it
+        builder.report(0, "error", "parser-failure", f"internal parser error: {exc!r}")
+    return builder.cable
+
+
+def _parse(b: _Builder, text: str, repair: bool) -> None:
+    posts = load_posts()
+    cable = b.cable
+    lines = split_lines(text)
+    if "\x00" in text:
+        b.report(0, "warning", "binary-content", "the file holds NUL bytes; is it a text file?")
+    meta = read_metadata(lines)
+    start = meta.body_start if meta else 0
+    cable.body_line = start + 1
+    cable.text = "\n".join(lines[start:])
+    if meta:
+        cable.header = dict(meta.extra)
+    if not any(line.strip() for line in lines[start:]):
+        b.report(0, "error" if meta is None else "warning", "empty", "no cable text")
+
+    tx = scan_transmission(lines, start, len(lines))
+    found = _read_fields(lines, start, len(lines))
+    paragraphs_from = found.body_start
+
+    cable.to, cable.info = tx.to, tx.info
+    cable.declassify_on = found.fields.declassify_on
+    if found.fields.declassify_text and not found.fields.declassify_on:
+        cable.declassify_text = found.fields.declassify_text
+    cable.tags = found.fields.tags
+    cable.subject = found.fields.subject
+    cable.classified_by = found.fields.classified_by
+    cable.reasons = found.fields.reasons
+    cable.paragraphs = body.find_paragraphs(lines, paragraphs_from, len(lines))
+    cable.signer, _ = body.find_signer(lines, paragraphs_from, len(lines))
+
+    reading = lines[start:]
+    if repair:
+        reading, cable.repairs = repair_lines(reading)
+    cable.reading = "\n".join(reading)
+    cable.summary = body.find_summary(
+        lines[:start] + reading, paragraphs_from, len(lines)
+    )
+
+    stem = PurePath(cable.source).stem.upper()
+    _decide_id(b, meta, tx, stem, found.fields)
+    year = _citing_year(cable)
+    if found.ref_index is not None:
+        cable.references = parse_references(found.logical, found.ref_index, year, posts)[0]
+    _decide_created(b, meta, tx, found.fields)
+    if year is None and cable.id and cable.created:
+        # The ID needed a year that only the estimate could give.
+        pass
+    _decide_classification(b, meta, tx)
+    _decide_origin(b, meta, tx, posts)
+    _apply_header_lists(b, meta, posts)
+    _check_missing(b, found)
+
+
+@dataclass(slots=True)
+class _Found:
+    fields: fields.Fields
+    logical: list[fields.Line]
+    ref_index: int | None
+    body_start: int
+    """Index of the first line after the fields block."""
+
+
+def _read_fields(lines: list[str], start: int, limit: int) -> _Found:
+    """Scan the fields block; stop at the first paragraph once a field has been seen."""
+    window = min(limit, start + _FIELD_WINDOW)
+    logical = fields.logical_lines(lines, start, window)
+    out = fields.Fields()
+    ref_index: int | None = None
+    last_field_line = start  # physical index after the last field block
+    seen = False
+    k = 0
+    while k < len(logical):
+        number, text = logical[k]
+        if seen and (body._NUMBERED.match(text) or number - 1 > last_field_line + 30):
+            break
+        if out.eo_line == 0 and (m := fields.EO.match(text)):
+            out.declassify_on, out.declassify_text = fields.read_declassification(m.group("rest"))
+            out.eo_line = number
+            seen, last_field_line = True, number
+        elif out.tags_line == 0 and (m := fields.TAGS.match(text)) and _looks_like_tags(m.group("rest")):
+            parts = [m.group("rest")]
+            k += 1
+            while k < len(logical) and _tags_continuation(logical[k][1]):
+                parts.append(logical[k][1])
+                k += 1
+            out.tags = fields.split_tags(" ".join(parts))
+            out.tags_line = number
+            seen, last_field_line = True, logical[k - 1][0]
+            continue
+        elif out.subject_line == 0 and (m := fields.SUBJECT.match(text)):
+            parts = [m.group("rest")]
+            k += 1
+            while k < len(logical) and len(parts) < 6 and _subject_continuation(logical[k][1]):
+                parts.append(logical[k][1])
+                k += 1
+            subject = fields.collapse(" ".join(parts))
+            subject = fields.MARKING.sub("", subject, count=1).strip()
+            out.subject = subject or None
+            out.subject_line = number
+            seen, last_field_line = True, logical[k - 1][0]
+            continue
+        elif ref_index is None and fields.REF.match(text) and _is_ref_line(text):
+            ref_index = k
+            from sitegen.parse.references import read_block
+
+            _, k = read_block(logical, k)
+            seen, last_field_line = True, logical[k - 1][0]
+            continue
+        elif out.classified_line == 0 and (m := fields.CLASSIFIED_BY.match(text)) and _is_classified_line(text):
+            parts = [m.group("rest")]
+            k += 1
+            while (
+                k < len(logical)
+                and len(parts) < 4
+                and logical[k][1].strip()
+                and not body._NUMBERED.match(logical[k][1])
+                and not fields.MARKING.match(logical[k][1])
+                and len(" ".join(parts)) < 200
+                and not re.search(r"\(\s*[a-hA-H]\s*\)\.?\s*$|\b[bd]\b\.?\s*$", parts[-1])
+            ):
+                parts.append(logical[k][1])
+                k += 1
+            out.classified_by, out.reasons = fields.split_classified_by(" ".join(parts))
+            out.classified_line = number
+            seen, last_field_line = True, logical[k - 1][0]
+            continue
+        k += 1
+    return _Found(out, logical, ref_index, last_field_line)
+
+
+def _looks_like_tags(rest: str) -> bool:
+    return bool(rest.strip()) and not re.search(r"[a-z]{3,}\s+[a-z]{3,}\s+[a-z]{3,}", rest)
+
+
+def _tags_continuation(text: str) -> bool:
+    stripped = text.strip()
+    return (
+        bool(stripped)
+        and len(stripped) < 70
+        and bool(re.fullmatch(r"[A-Z0-9 ,;()./&'-]+", stripped))
+        and not fields.SUBJECT.match(text)
+        and not fields.REF.match(text)
+        and not fields.EO.match(text)
+        and not re.match(r"^\s*(?:SIPDIS|CLASSIFIED|E\.O\.|PASS|FOR\b)", stripped, re.IGNORECASE)
+    )
+
+
+def _subject_continuation(text: str) -> bool:
+    stripped = text.strip()
+    return bool(stripped) and len(stripped) <= 100 and not fields._SUBJECT_STOP.match(text)
+
+
+def _is_ref_line(text: str) -> bool:
+    # ``Reftel`` in prose (``Reftel reported that...``) is not a REF block.
+    return bool(re.match(r"^\s*(?:REF|REFS|REFTEL|REFTELS|REFERENCES?|REF\(S\))\b\s*[:.;-]?", text))
+
+
+def _is_classified_line(text: str) -> bool:
+    return bool(re.search(r"\bBY\b|\bBY:", text, re.IGNORECASE))
+
+
+def _citing_year(cable: Cable) -> str | None:
+    if cable.id and (parts := ids.split_id(cable.id)):
+        return parts[0]
+    return None
+
+
+def _decide_id(
+    b: _Builder, meta: Metadata | None, tx: Transmission, stem: str, found: fields.Fields
+) -> None:
+    cable = b.cable
+    for source, block in (("metadata header", meta), ("record block", tx.record)):
+        if block is None or "id" not in block.values:
+            continue
+        written = block.values["id"].strip()
+        line = block.lines.get("id", 0)
+        if ids.is_canonical(written):
+            cable.id, cable.id_inferred = written, False
+            break
+        repaired = ids.repair_id(written)
+        if repaired:
+            cable.id, cable.id_inferred = repaired, False
+            cable.aliases.append(written)
+            b.report(line, "warning", "id-repaired", f"malformed ID {written!r} read as {repaired}")
+            break
+        b.report(line, "error", "bad-id", f"{source} ID {written!r} is not a cable ID")
+    if cable.id is None:
+        cable.id = _id_from_text(tx, stem, found)
+        if cable.id is None:
+            stem_id = ids.repair_id(stem) if stem else None
+            if stem_id:
+                cable.id = stem_id
+                if stem_id != stem:
+                    cable.aliases.append(stem)
+            else:
+                b.report(0, "error", "no-id", "no cable ID in the text and none in the file name")
+                return
+    if stem and stem != cable.id and stem not in cable.aliases and ids.is_canonical(stem):
+        cable.aliases.append(stem)
+        b.report(0, "warning", "id-mismatch", f"file name says {stem} but the cable is {cable.id}")
+
+
+def _year_of(value: str | None) -> str | None:
+    return value[2:4] if value and re.match(r"^\d{4}-", value) else None
+
+
+def _id_from_text(tx: Transmission, stem: str, found: fields.Fields) -> str | None:
+    caption = next((c for c in tx.captions if c.post and c.serial), None)
+    year = _year_of(tx.dtg) or _year_of(tx.dated)
+    post: str | None = None
+    serial: int | None = None
+    if caption and caption.post and caption.serial:
+        post, serial = post_key(caption.post), caption.serial
+    elif tx.de_serial and tx.fm:
+        code, _, place = load_posts().resolve_station(tx.fm)
+        post, serial = code or post_key(place), tx.de_serial
+    if not post or not serial:
+        return None
+    stem_parts = ids.split_id(stem) if stem else None
+    if year is None and stem_parts and stem_parts[1:] == (post, serial):
+        year = stem_parts[0]
+    if year is None and found.declassify_on:
+        year = _year_of(dates.shift_years(found.declassify_on, -10))
+    if year is None:
+        return None
+    return ids.make_id(year, post, serial)
+
+
+def _decide_created(b: _Builder, meta: Metadata | None, tx: Transmission, found: fields.Fields) -> None:
+    cable = b.cable
+    for block in (meta, tx.record):
+        if block is None or "created" not in block.values:
+            continue
+        written = block.values["created"]
+        value = _header_datetime(written)
+        if value:
+            cable.created, cable.created_inferred = value, False
+            return
+        b.report(block.lines.get("created", 0), "warning", "bad-date", f"cannot read date {written!r}")
+    for value in (tx.dtg, tx.dated):
+        if value:
+            cable.created = value
+            return
+    year = _citing_year(cable)
+    if tx.de_julian and year:
+        day, hour, minute = tx.de_julian
+        full = dates.full_year(int(year))
+        from datetime import date, timedelta
+
+        if 1 <= day <= 366:
+            when = date(full, 1, 1) + timedelta(days=day - 1)
+            if when.year == full:
+                cable.created = dates.iso(when.year, when.month, when.day, hour, minute)
+                return
+    estimate, how = _estimate_created(cable, found, year)
+    if estimate:
+        cable.created = estimate
+        b.report(found.eo_line, "info", "created-estimated", f"no date-time group; created {how}")
+    else:
+        b.report(0, "warning", "no-date", "no date-time group and nothing to estimate the date from")
+
+
+def _estimate_created(cable: Cable, found: fields.Fields, year: str | None) -> tuple[str | None, str]:
+    term = secretaries().get((cable.signer or "").upper())
+    if found.declassify_on:
+        for years in (10, 25, 20, 5, 15, 30):
+            guess = dates.shift_years(found.declassify_on, -years)
+            if year is not None and guess[2:4] != year:
+                continue
+            if term and not term.start <= guess <= term.end:
+                continue
+            return guess, f"estimated as the declassification date minus {years} years"
+    if year is not None:
+        return f"{dates.full_year(int(year))}-01-01", "estimated from the year of the cable ID"
+    cited = [r.id[:2] for r in cable.references if r.id]
+    if cited:
+        newest = max(dates.full_year(int(y)) for y in cited)
+        return f"{newest}-01-01", "estimated from the newest reference"
+    return None, ""
+
+
+def _header_datetime(written: str) -> str | None:
+    m = re.match(r"^\s*(\d{4})-(\d{2})-(\d{2})(?:[ T](\d{1,2}):(\d{2}))?", written)
+    if m:
+        y, mo, d = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if m.group(4):
+            return dates.iso(y, mo, d, int(m.group(4)), int(m.group(5)))
+        return dates.iso(y, mo, d)
+    m = re.match(r"^\s*(\d{1,2})/(\d{1,2})/(\d{4})(?:\s+(\d{1,2}):(\d{2}))?", written)
+    if m:
+        mo, d, y = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        if m.group(4):
+            return dates.iso(y, mo, d, int(m.group(4)), int(m.group(5)))
+        return dates.iso(y, mo, d)
+    return None
+
+
+_CLASSIFICATIONS = {
+    "SECRET", "SECRET//NOFORN", "CONFIDENTIAL", "CONFIDENTIAL//NOFORN", "UNCLASSIFIED",
+    "UNCLASSIFIED//FOR OFFICIAL USE ONLY",
+}
+
+
+def _decide_classification(b: _Builder, meta: Metadata | None, tx: Transmission) -> None:
+    cable = b.cable
+    for block in (meta, tx.record):
+        if block is not None and block.values.get("classification"):
+            value = " ".join(block.values["classification"].upper().split())
+            value = re.sub(r"\s*//\s*", "//", value)
+            cable.classification, cable.classification_inferred = value, False
+            if value not in _CLASSIFICATIONS:
+                b.report(
+                    block.lines.get("classification", 0), "info", "unusual-classification",
+                    f"classification {value!r} is not one the release uses",
+                )
+            return
+    caption: Caption | None = tx.captions[0] if tx.captions else None
+    markings = [p.marking.upper() for p in cable.paragraphs if p.marking]
+    noforn = tx.noforn or any(re.search(r"\bNF\b|NOFORN", m) for m in markings)
+    if caption:
+        fouo = tx.fouo or (caption.level == "UNCLASSIFIED" and any(m.startswith("SBU") for m in markings))
+        cable.classification = classification_name(caption.level, noforn and caption.level != "UNCLASSIFIED", fouo)
+        return
+    level = tx.zny_level
+    if level is None and markings:
+        ranks = {"S": 3, "TS": 3, "C": 2, "SBU": 1, "U": 0}
+        best = max(markings, key=lambda m: ranks.get(re.split(r"[/ -]", m)[0], 0))
+        level = {3: "SECRET", 2: "CONFIDENTIAL"}.get(ranks.get(re.split(r"[/ -]", best)[0], 0), "UNCLASSIFIED")
+    if level is None:
+        b.report(0, "warning", "no-classification", "no classification line found")
+        return
+    fouo = tx.fouo or any(m.startswith("SBU") for m in markings)
+    cable.classification = classification_name(level, noforn and level != "UNCLASSIFIED", fouo)
+
+
+def _decide_origin(b: _Builder, meta: Metadata | None, tx: Transmission, posts: PostTable) -> None:
+    cable = b.cable
+    id_post = ids.split_id(cable.id)[1] if cable.id and ids.split_id(cable.id) else None
+    fm_code: str | None = None
+    fm_name: str | None = None
+    if tx.fm:
+        code, kind, place = posts.resolve_station(tx.fm)
+        post = posts.get(code) if code else None
+        if post:
+            fm_code, fm_name = post.code, post.name
+        elif place:
+            fm_code, fm_name = post_key(place), general_name(place, kind)
+            b.report(tx.fm_line, "info", "unknown-post", f"post {place!r} is not in the post table")
+    for block in (meta, tx.record):
+        if block is not None and block.values.get("origin"):
+            cable.origin, cable.origin_inferred = block.values["origin"], False
+            codes = posts.codes_named(cable.origin)
+            preferred = [c for c in (fm_code, id_post) if c in codes]
+            cable.origin_code = preferred[0] if preferred else (codes[0] if codes else fm_code or id_post)
+            return
+    if fm_name:
+        cable.origin, cable.origin_code = fm_name, fm_code
+        return
+    if id_post:
+        post = posts.get(id_post) or (posts.get(c) if (c := posts.code_for(id_post)) else None)
+        if post:
+            cable.origin, cable.origin_code = post.name, post.code
+            return
+        caption = next((c for c in tx.captions if c.post), None)
+        written = caption.post if caption and caption.post else id_post
+        cable.origin, cable.origin_code = general_name(written), id_post
+        b.report(caption.line if caption else 0, "info", "unknown-post", f"post {written!r} is not in the post table")
+        return
+    if cable.signer and cable.signer.upper() in secretaries():
+        state = posts.get("STATE")
+        if state:
+            cable.origin, cable.origin_code = state.name, state.code
+            return
+    b.report(0, "warning", "no-origin", "no FM line, caption or ID to tell the origin")
+
+
+def _apply_header_lists(b: _Builder, meta: Metadata | None, posts: PostTable) -> None:
+    """Tags, Subject and References from a metadata header win over the text."""
+    if meta is None:
+        return
+    cable = b.cable
+    if meta.values.get("tags"):
+        cable.tags = fields.split_tags(meta.values["tags"])
+    if meta.values.get("subject"):
+        cable.subject = fields.collapse(meta.values["subject"])
+    if meta.values.get("references"):
+        line = meta.lines.get("references", 0)
+        refs = []
+        for item in re.split(r"[,;]\s*|\s+", meta.values["references"].strip()):
+            if item:
+                canonical = ids.repair_id(item)
+                refs.append(Reference(None, item, canonical, line))
+        cable.references = refs
+
+
+def _check_missing(b: _Builder, found: _Found) -> None:
+    cable = b.cable
+    if not cable.text.strip():
+        return
+    if cable.subject is None:
+        b.report(0, "warning", "no-subject", "no SUBJECT line found")
+    if not cable.tags:
+        b.report(0, "info", "no-tags", "no TAGS line found")

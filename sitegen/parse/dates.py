@@ -1,0 +1,103 @@
+"""Dates as cables write them: date-time groups, DECL dates, the release's date lines."""
+
+from __future__ import annotations
+
+import re
+from datetime import date, datetime
+
+MONTHS = {
+    m: i + 1
+    for i, m in enumerate(
+        ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]
+    )
+}
+_MONTH_ALT = "|".join(MONTHS)
+
+# ``O 271345Z FEB 08``: precedence letters, day, hour, minute, zone, month, year.
+DTG = re.compile(
+    rf"^\s*(?:[OPRZ]{{1,2}}\s+(?:[OPRZ]\s+)?)?(\d{{2}})\s?(\d{{2}})(\d{{2}})\s?Z\s*"
+    rf"({_MONTH_ALT})[A-Z]*\s*(\d{{2}}|\d{{4}})\b",
+    re.IGNORECASE,
+)
+# ``Wednesday, 02 July 2008, 06:27`` (the release's own date line).
+DAY_LINE = re.compile(
+    r"^\s*(?:Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day,\s+(\d{1,2})\s+([A-Za-z]+)\s+(\d{4}),?"
+    r"\s+(\d{1,2}):(\d{2})"
+)
+# ``Cable dated:2005-11-16T09:53:00``
+CABLE_DATED = re.compile(r"Cable dated:\s*(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})")
+# ``MM/DD/YYYY`` (also 2-digit years, ``-`` or ``.`` separators).
+NUMERIC_DATE = re.compile(r"\b(\d{1,2})\s?[/.-]\s?(\d{1,2})\s?[/.-]\s?(\d{4}|\d{2})\b")
+WORD_DATE = re.compile(rf"\b(\d{{1,2}})\s*({_MONTH_ALT})[A-Z]*\.?,?\s*(\d{{4}}|\d{{2}})\b", re.I)
+
+
+def full_year(yy: int) -> int:
+    """Two-digit years as the cable era uses them: 66-99 are 19xx, the rest 20xx."""
+    if yy >= 100:
+        return yy
+    return 1900 + yy if yy >= 66 else 2000 + yy
+
+
+def iso(year: int, month: int, day: int, hour: int | None = None, minute: int | None = None) -> (
+    str | None
+):
+    """``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM``; None when the parts make no valid date."""
+    try:
+        if hour is None or minute is None:
+            return date(year, month, day).isoformat()
+        return datetime(year, month, day, hour, minute).strftime("%Y-%m-%dT%H:%M")
+    except ValueError:
+        return None
+
+
+def parse_dtg(line: str) -> str | None:
+    """``271345Z FEB 08`` -> ``2008-02-27T13:45``."""
+    m = DTG.match(line)
+    if not m:
+        return None
+    day, hour, minute = int(m.group(1)), int(m.group(2)), int(m.group(3))
+    month = MONTHS[m.group(4).upper()[:3]]
+    return iso(full_year(int(m.group(5))), month, day, hour, minute)
+
+
+def parse_day_line(line: str) -> str | None:
+    m = DAY_LINE.match(line)
+    if not m:
+        return None
+    month = MONTHS.get(m.group(2)[:3].upper())
+    if month is None:
+        return None
+    return iso(int(m.group(3)), month, int(m.group(1)), int(m.group(4)), int(m.group(5)))
+
+
+def parse_cable_dated(line: str) -> str | None:
+    m = CABLE_DATED.search(line)
+    if not m:
+        return None
+    y, mo, d, h, mi = (int(g) for g in m.groups())
+    return iso(y, mo, d, h, mi)
+
+
+def parse_loose_date(text: str) -> str | None:
+    """A calendar date written ``02/27/2018``, ``2/8/19`` or ``27 FEB 2018``."""
+    m = NUMERIC_DATE.search(text)
+    if m:
+        month, day, year = int(m.group(1)), int(m.group(2)), int(m.group(3))
+        found = iso(full_year(year), month, day)
+        if found is None and day <= 12:
+            found = iso(full_year(year), day, month)
+        if found:
+            return found
+    m = WORD_DATE.search(text)
+    if m:
+        return iso(full_year(int(m.group(3))), MONTHS[m.group(2).upper()[:3]], int(m.group(1)))
+    return None
+
+
+def shift_years(iso_date: str, years: int) -> str:
+    """The same calendar day ``years`` earlier or later (29 Feb falls back to the 28th)."""
+    d = date.fromisoformat(iso_date[:10])
+    try:
+        return d.replace(year=d.year + years).isoformat()
+    except ValueError:
+        return d.replace(year=d.year + years, day=28).isoformat()

@@ -1,0 +1,224 @@
+"""REF blocks: every entry in order, cable citations turned into canonical IDs.
+
+An entry is a cable citation when it names a known post and a serial (``USUN 178``,
+``07 STATE 123``, ``06TBILISI2601``); the year is the one written, else the citing cable's.
+Anything else (e-mails, telcons, memos) is kept as text with a null ID: never a made-up ID.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from sitegen.model import Reference
+from sitegen.parse.fields import CLASSIFIED_BY, EO, SUBJECT, TAGS, Line, collapse
+from sitegen.posts import PostTable
+
+PAGE_BREAK = re.compile(
+    r"^\s*(?:PAGE\s+\d+\s+)?[A-Z][A-Z .]*?\s+0*\d{1,8}\s+0*\d{1,3}\s+OF\s+0*\d{1,3}\s*$"
+)
+_LABEL = re.compile(
+    r"(?:(?<=^)|(?<=[\s,;]))(?:¶\s*)?(?:\((?P<p>[A-Z])\)|(?P<d>[A-Z])\s?[.):](?=\s|$|[A-Z0-9(])|"
+    r"(?P<h>[A-Z])\s+-\s)"
+)
+_ITEM_START = re.compile(r"^\s*(?:¶\s*)?(?:\((?P<p>[A-Z])\)|(?P<d>[A-Z])\s?[.):])\s")
+_BLOCK_STOP = re.compile(
+    r"^\s*(?:¶\s*\d|\d{1,3}\s*[.)]\s|SUMMARY\b|BEGIN SUMMARY|SIPDIS\s*$|\(U\)\s|\(C\)\s|\(S\)\s|"
+    r"\(SBU\)\s|-{5,})",
+    re.IGNORECASE,
+)
+_WORD = re.compile(r"[A-Z0-9&'/-]+|[^\sA-Z0-9]", re.IGNORECASE)
+_COMPACT = re.compile(r"^(?P<y>\d{2})?(?P<post>[A-Z]{3,})(?P<serial>\d{1,7})$")
+
+
+@dataclass(frozen=True, slots=True)
+class Citation:
+    """A cable named inside an entry: where it is written and the ID it stands for."""
+
+    start: int
+    end: int
+    post_text: str
+    id: str | None
+
+
+def read_block(lines: list[Line], k: int) -> tuple[list[Line], int]:
+    """The logical lines of the REF block starting at ``lines[k]``, and the index after it."""
+    m = re.match(r"^(\s*\S+?\s*[:.;-]?\s*)", lines[k][1])
+    first_rest = lines[k][1]
+    from sitegen.parse.fields import REF
+
+    rm = REF.match(first_rest)
+    block: list[Line] = [(lines[k][0], rm.group("rest") if rm else first_rest[m.end() if m else 0 :])]
+    labels_seen = _labels_in(block[0][1])
+    j = k + 1
+    while j < len(lines):
+        number, text = lines[j]
+        if not text.strip():
+            # A blank line ends the block unless the next entry follows it.
+            nxt = j + 1
+            while nxt < len(lines) and not lines[nxt][1].strip():
+                nxt += 1
+            if nxt < len(lines) and _continues(lines[nxt][1], labels_seen):
+                j = nxt
+                continue
+            break
+        if PAGE_BREAK.match(text):
+            j += 1
+            continue
+        if (
+            _BLOCK_STOP.match(text)
+            or CLASSIFIED_BY.match(text)
+            or EO.match(text)
+            or TAGS.match(text)
+            or SUBJECT.match(text)
+        ) and not _continues(text, labels_seen):
+            break
+        block.append((number, text))
+        labels_seen = labels_seen + _labels_in(text)
+        j += 1
+    return block, j
+
+
+def _labels_in(text: str) -> list[str]:
+    return [m.group("p") or m.group("d") or m.group("h") for m in _LABEL.finditer(text.upper())]
+
+
+def _continues(text: str, labels_seen: list[str]) -> bool:
+    """A line starting with the next letter label after the ones seen continues the list."""
+    m = _ITEM_START.match(text)
+    if not m or not labels_seen:
+        return False
+    letter = m.group("p") or m.group("d")
+    last = max(labels_seen)
+    return letter is not None and ord(letter) == ord(last) + 1
+
+
+def _split_entries(text: str) -> list[tuple[str | None, int, int]]:
+    """(label, start, end) of each entry: labels must run A, B, C... to count as labels."""
+    accepted: list[tuple[str, int, int]] = []
+    expected = "A"
+    for m in _LABEL.finditer(text):
+        letter = m.group("p") or m.group("d") or m.group("h")
+        if letter == expected:
+            accepted.append((letter, m.start(), m.end()))
+            expected = chr(ord(expected) + 1)
+    if not accepted:
+        return [(None, 0, len(text))]
+    out: list[tuple[str | None, int, int]] = []
+    if text[: accepted[0][1]].strip(" ,;:.-"):
+        out.append((None, 0, accepted[0][1]))
+    for n, (letter, _, end) in enumerate(accepted):
+        stop = accepted[n + 1][1] if n + 1 < len(accepted) else len(text)
+        out.append((letter, end, stop))
+    return out
+
+
+def find_citations(text: str, year: str | None, posts: PostTable) -> list[Citation]:
+    """Cable citations in one entry, in order."""
+    words = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text)]
+    out: list[Citation] = []
+    i = 0
+    last_post: tuple[str, str | None, str] | None = None  # (code, year, post text)
+    while i < len(words):
+        word, start, _ = words[i]
+        upper = word.upper()
+        # ``06TBILISI2601`` written as one word.
+        cm = _COMPACT.match(upper)
+        if cm and (code := posts.code_for(cm.group("post"))):
+            yy = cm.group("y") or year
+            out.append(Citation(start, words[i][2], cm.group("post"), _cable_id(yy, code, cm.group("serial"))))
+            last_post = (code, yy, cm.group("post"))
+            i += 1
+            continue
+        written_year: str | None = None
+        j = i
+        if re.fullmatch(r"\d{2}|(?:19|20)\d{2}", upper) and i + 1 < len(words):
+            written_year = upper[-2:]
+            j = i + 1
+        found = _match_post(words, j, posts)
+        if found:
+            code, after = found
+            if after < len(words) and re.fullmatch(r"\d{1,7}", words[after][0]):
+                serial = words[after][0]
+                if after + 1 < len(words) and posts.is_known(words[after + 1][0]) and len(serial) in (2, 4):
+                    pass  # the number is the year of a following citation
+                else:
+                    yy = written_year or year
+                    post_text = " ".join(w for w, _, _ in words[j:after])
+                    out.append(Citation(words[i][1], words[after][2], post_text, _cable_id(yy, code, serial)))
+                    last_post = (code, yy, post_text)
+                    i = after + 1
+                    continue
+        # ``STATE 123 AND 456``: a bare serial after AND or a comma continues the last post.
+        if (
+            last_post
+            and re.fullmatch(r"\d{1,7}", upper)
+            and i > 0
+            and words[i - 1][0].upper() in ("AND", ",", "&", "/")
+            and not (i + 1 < len(words) and posts.is_known(words[i + 1][0]))
+        ):
+            code, yy, post_text = last_post
+            out.append(Citation(start, words[i][2], post_text, _cable_id(yy, code, upper)))
+            i += 1
+            continue
+        if not re.fullmatch(r"AND|,|&|/|\(?NOTAL\)?|\(|\)", upper):
+            last_post = None if not re.fullmatch(r"\d{1,7}", upper) else last_post
+        i += 1
+    return out
+
+
+def _match_post(words: list[tuple[str, int, int]], j: int, posts: PostTable) -> tuple[str, int] | None:
+    """The longest run of words from ``j`` that names a post: (code, index after it)."""
+    best: tuple[str, int] | None = None
+    for n in range(1, posts.max_words + 2):
+        if j + n > len(words):
+            break
+        chunk = [w for w, _, _ in words[j : j + n]]
+        if not all(re.fullmatch(r"[A-Z][A-Z'-]*", w.upper()) for w in chunk):
+            break
+        code = posts.code_for(" ".join(chunk))
+        if code:
+            best = (code, j + n)
+    return best
+
+
+def _cable_id(year: str | None, code: str, serial: str) -> str | None:
+    number = int(serial)
+    if year is None or number == 0:
+        return None
+    return f"{year}{code}{number}"
+
+
+def parse_references(
+    lines: list[Line], k: int, year: str | None, posts: PostTable
+) -> tuple[list[Reference], int]:
+    """The references of the REF block at ``lines[k]``, and the index after the block."""
+    block, end = read_block(lines, k)
+    joined = ""
+    starts: list[tuple[int, int]] = []  # (offset in joined text, file line)
+    for number, text in block:
+        starts.append((len(joined), number))
+        joined += text.strip() + "\n"
+    refs: list[Reference] = []
+    for label, s, e in _split_entries(joined):
+        raw = joined[s:e]
+        entry = collapse(raw).strip(" ,;")
+        if not entry:
+            continue
+        if label and re.match(rf"^\(?{label}[.)]\s", entry):
+            entry = entry[2:].strip() if entry[1] in ".)" else entry[3:].strip()
+        line = max((n for off, n in starts if off <= s), default=block[0][0])
+        cites = find_citations(entry, year, posts)
+        if not cites:
+            refs.append(Reference(label, entry, None, line))
+        elif len(cites) == 1:
+            refs.append(Reference(label, entry, cites[0].id, line))
+        else:
+            for cite in cites:
+                span = collapse(entry[cite.start : cite.end])
+                if not re.match(r"^\d", span) or cite.post_text in span:
+                    text = span
+                else:
+                    text = f"{cite.post_text} {span}"
+                refs.append(Reference(label, text, cite.id, line))
+    return refs, end
