@@ -10,8 +10,10 @@ from __future__ import annotations
 
 import csv
 import re
+from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
+from datetime import date, timedelta
 from functools import cache
 from importlib import resources
 from pathlib import Path, PurePath
@@ -129,14 +131,18 @@ def _parse(b: _Builder, text: str, repair: bool) -> None:
     )
 
     stem = PurePath(cable.source).stem.upper()
-    _decide_id(b, meta, tx, stem, found.fields)
+    evidence = _DateEvidence(
+        declassify_on=found.fields.declassify_on,
+        text_years=_years_mentioned(lines, start, len(lines)),
+        newest_reference=_newest_explicit_reference(found, posts),
+        term=secretaries().get((cable.signer or "").upper()),
+        page_dtg=_page_dtg(lines, start, len(lines)),
+    )
+    _decide_id(b, meta, tx, stem, evidence)
     year = _citing_year(cable)
     if found.ref_index is not None:
         cable.references = parse_references(found.logical, found.ref_index, year, posts)[0]
-    _decide_created(b, meta, tx, found.fields)
-    if year is None and cable.id and cable.created:
-        # The ID needed a year that only the estimate could give.
-        pass
+    _decide_created(b, meta, tx, evidence, found.fields.eo_line)
     _decide_classification(b, meta, tx)
     _decide_origin(b, meta, tx, posts)
     _apply_header_lists(b, meta, posts)
@@ -258,7 +264,7 @@ def _citing_year(cable: Cable) -> str | None:
 
 
 def _decide_id(
-    b: _Builder, meta: Metadata | None, tx: Transmission, stem: str, found: fields.Fields
+    b: _Builder, meta: Metadata | None, tx: Transmission, stem: str, evidence: _DateEvidence
 ) -> None:
     cable = b.cable
     for source, block in (("metadata header", meta), ("record block", tx.record)):
@@ -276,18 +282,22 @@ def _decide_id(
             b.report(line, "warning", "id-repaired", f"malformed ID {written!r} read as {repaired}")
             break
         b.report(line, "error", "bad-id", f"{source} ID {written!r} is not a cable ID")
+    stem_id = ids.repair_id(stem) if stem else None
     if cable.id is None:
-        cable.id = _id_from_text(tx, stem, found)
-        if cable.id is None:
-            stem_id = ids.repair_id(stem) if stem else None
-            if stem_id:
-                cable.id = stem_id
-                if stem_id != stem:
-                    cable.aliases.append(stem)
-            else:
-                b.report(0, "error", "no-id", "no cable ID in the text and none in the file name")
-                return
-    if stem and stem != cable.id and stem not in cable.aliases and ids.is_canonical(stem):
+        cable.id = _id_from_text(tx, stem_id)
+    if cable.id is None and stem_id:
+        cable.id = stem_id
+        if stem_id != stem:
+            cable.aliases.append(stem)
+    if cable.id is None:
+        estimate = evidence.estimate(None)[0]
+        cable.id = _id_from_text(tx, None, _year_of(estimate))
+        if cable.id:
+            b.report(0, "warning", "id-year-estimated", f"no date-time group; ID {cable.id} has an estimated year")
+    if cable.id is None:
+        b.report(0, "error", "no-id", "no cable ID in the text and none in the file name")
+        return
+    if stem_id and stem_id != cable.id and stem not in cable.aliases:
         cable.aliases.append(stem)
         b.report(0, "warning", "id-mismatch", f"file name says {stem} but the cable is {cable.id}")
 
@@ -296,29 +306,132 @@ def _year_of(value: str | None) -> str | None:
     return value[2:4] if value and re.match(r"^\d{4}-", value) else None
 
 
-def _id_from_text(tx: Transmission, stem: str, found: fields.Fields) -> str | None:
-    caption = next((c for c in tx.captions if c.post and c.serial), None)
-    year = _year_of(tx.dtg) or _year_of(tx.dated)
-    post: str | None = None
-    serial: int | None = None
-    if caption and caption.post and caption.serial:
-        post, serial = post_key(caption.post), caption.serial
-    elif tx.de_serial and tx.fm:
-        code, _, place = load_posts().resolve_station(tx.fm)
-        post, serial = code or post_key(place), tx.de_serial
-    if not post or not serial:
+def _id_from_text(tx: Transmission, stem_id: str | None, fallback_year: str | None = None) -> str | None:
+    """The ID from the caption (or the DE line) and the year of the date-time group.
+
+    Without a date-time group the year comes from a file name naming the same post and
+    serial, else from ``fallback_year``; None when there is no year to be had.
+    """
+    found = _post_and_serial(tx)
+    if found is None:
         return None
-    stem_parts = ids.split_id(stem) if stem else None
+    post, serial = found
+    year = _year_of(tx.dtg) or _year_of(tx.dated)
+    stem_parts = ids.split_id(stem_id) if stem_id else None
     if year is None and stem_parts and stem_parts[1:] == (post, serial):
         year = stem_parts[0]
-    if year is None and found.declassify_on:
-        year = _year_of(dates.shift_years(found.declassify_on, -10))
-    if year is None:
+    year = year or fallback_year
+    return ids.make_id(year, post, serial) if year else None
+
+
+def _post_and_serial(tx: Transmission) -> tuple[str, int] | None:
+    caption = next((c for c in tx.captions if c.post and c.serial), None)
+    de_post: str | None = None
+    if tx.de_serial and tx.fm:
+        code, _, place = load_posts().resolve_station(tx.fm)
+        de_post = code or post_key(place) or None
+    if caption and caption.post and caption.serial:
+        post, serial = post_key(caption.post), caption.serial
+        if de_post and tx.de_serial is not None and serial % 10000 != tx.de_serial % 10000:
+            caption_code = load_posts().code_for(caption.post) or post
+            other_post = de_post not in (caption_code, post) and not post.endswith(de_post)
+            quoted = serial % 10000 in [s % 10000 for s in tx.de_serials[1:]]
+            if other_post or quoted:
+                # The caption belongs to another cable quoted in this one; the DE line does not.
+                return de_post, tx.de_serial
+        return post, serial
+    if de_post and tx.de_serial:
+        return de_post, tx.de_serial
+    return None
+
+
+@dataclass(slots=True)
+class _DateEvidence:
+    """What the text offers to estimate a date from when it has no date-time group."""
+
+    declassify_on: str | None
+    text_years: Counter[int]
+    newest_reference: int | None
+    term: Secretary | None
+    page_dtg: tuple[int, int, int] | None
+
+    def estimate(self, year: str | None) -> tuple[str | None, str]:
+        """(estimated ISO date, how) for a cable of ``year`` (two digits) if known."""
+        latest_mentioned = max(self.text_years) if self.text_years else None
+        if self.declassify_on:
+            for years in (10, 25, 20, 5, 15, 30):
+                guess = dates.shift_years(self.declassify_on, -years)
+                guess_year = int(guess[:4])
+                if year is not None and guess[2:4] != year:
+                    continue
+                if year is None and (
+                    (self.newest_reference and guess_year < self.newest_reference)
+                    or (latest_mentioned and guess_year > latest_mentioned + 3)
+                ):
+                    continue
+                if self.term and not self.term.start <= guess <= self.term.end:
+                    continue
+                return self._on_page_day(guess), (
+                    f"estimated as the declassification date minus {years} years"
+                )
+        if year is not None:
+            return f"{dates.full_year(int(year))}-01-01", "estimated from the year of the cable ID"
+        floor = max(self.newest_reference or 0, (latest_mentioned or 0) - 5)
+        candidates = [(n, y) for y, n in self.text_years.items() if y >= floor]
+        if candidates:
+            best = max(candidates)[1]
+            return f"{best}-01-01", "estimated from the years the text mentions"
+        if self.newest_reference:
+            return f"{self.newest_reference}-01-01", "estimated from the newest reference"
+        return None, ""
+
+    def _on_page_day(self, guess: str) -> str:
+        """Move an estimate to the day of month that the page-break lines' DTG gives."""
+        if not self.page_dtg:
+            return guess
+        day, hour, minute = self.page_dtg
+        base = date.fromisoformat(guess)
+        best: str | None = None
+        for delta in range(-20, 21):
+            when = base + timedelta(days=delta)
+            if when.day == day and (best is None or abs(delta) < abs((date.fromisoformat(best[:10]) - base).days)):
+                best = dates.iso(when.year, when.month, when.day, hour, minute)
+        return best or guess
+
+
+_YEAR = re.compile(r"(?<![\d/.-])(19[6-9]\d|20[0-3]\d)(?![\d/])")
+_PAGE_DTG = re.compile(r"^\s*PAGE\s+\d+\s+.*?\bOF\s+\d+\s+(\d{2})(\d{2})(\d{2})Z")
+
+
+def _years_mentioned(lines: list[str], start: int, limit: int) -> Counter[int]:
+    counts: Counter[int] = Counter()
+    for text in lines[start : min(limit, start + 300)]:
+        if re.search(r"DECL|E\.O\.|CLASSIFIED BY", text, re.IGNORECASE):
+            continue
+        counts.update(int(y) for y in _YEAR.findall(text))
+    return counts
+
+
+def _page_dtg(lines: list[str], start: int, limit: int) -> tuple[int, int, int] | None:
+    for text in lines[start:limit]:
+        m = _PAGE_DTG.match(text)
+        if m:
+            return int(m.group(1)), int(m.group(2)), int(m.group(3))
+    return None
+
+
+def _newest_explicit_reference(found: _Found, posts: PostTable) -> int | None:
+    """The latest year written in a cable citation of the REF block."""
+    if found.ref_index is None:
         return None
-    return ids.make_id(year, post, serial)
+    refs = parse_references(found.logical, found.ref_index, None, posts)[0]
+    years = [dates.full_year(int(r.id[:2])) for r in refs if r.id]
+    return max(years) if years else None
 
 
-def _decide_created(b: _Builder, meta: Metadata | None, tx: Transmission, found: fields.Fields) -> None:
+def _decide_created(
+    b: _Builder, meta: Metadata | None, tx: Transmission, evidence: _DateEvidence, eo_line: int
+) -> None:
     cable = b.cable
     for block in (meta, tx.record):
         if block is None or "created" not in block.values:
@@ -337,38 +450,17 @@ def _decide_created(b: _Builder, meta: Metadata | None, tx: Transmission, found:
     if tx.de_julian and year:
         day, hour, minute = tx.de_julian
         full = dates.full_year(int(year))
-        from datetime import date, timedelta
-
         if 1 <= day <= 366:
             when = date(full, 1, 1) + timedelta(days=day - 1)
             if when.year == full:
                 cable.created = dates.iso(when.year, when.month, when.day, hour, minute)
                 return
-    estimate, how = _estimate_created(cable, found, year)
+    estimate, how = evidence.estimate(year)
     if estimate:
         cable.created = estimate
-        b.report(found.eo_line, "info", "created-estimated", f"no date-time group; created {how}")
+        b.report(eo_line, "info", "created-estimated", f"no date-time group; created {how}")
     else:
         b.report(0, "warning", "no-date", "no date-time group and nothing to estimate the date from")
-
-
-def _estimate_created(cable: Cable, found: fields.Fields, year: str | None) -> tuple[str | None, str]:
-    term = secretaries().get((cable.signer or "").upper())
-    if found.declassify_on:
-        for years in (10, 25, 20, 5, 15, 30):
-            guess = dates.shift_years(found.declassify_on, -years)
-            if year is not None and guess[2:4] != year:
-                continue
-            if term and not term.start <= guess <= term.end:
-                continue
-            return guess, f"estimated as the declassification date minus {years} years"
-    if year is not None:
-        return f"{dates.full_year(int(year))}-01-01", "estimated from the year of the cable ID"
-    cited = [r.id[:2] for r in cable.references if r.id]
-    if cited:
-        newest = max(dates.full_year(int(y)) for y in cited)
-        return f"{newest}-01-01", "estimated from the newest reference"
-    return None, ""
 
 
 def _header_datetime(written: str) -> str | None:
@@ -410,8 +502,8 @@ def _decide_classification(b: _Builder, meta: Metadata | None, tx: Transmission)
     markings = [p.marking.upper() for p in cable.paragraphs if p.marking]
     noforn = tx.noforn or any(re.search(r"\bNF\b|NOFORN", m) for m in markings)
     if caption:
-        fouo = tx.fouo or (caption.level == "UNCLASSIFIED" and any(m.startswith("SBU") for m in markings))
-        cable.classification = classification_name(caption.level, noforn and caption.level != "UNCLASSIFIED", fouo)
+        # The caption and the caveat lines under it decide; paragraph markings do not.
+        cable.classification = classification_name(caption.level, tx.noforn, tx.fouo)
         return
     level = tx.zny_level
     if level is None and markings:

@@ -35,7 +35,7 @@ SECTION = re.compile(r"\bSECTION\s*0*(\d{1,3})\s*OF\s*0*(\d{1,3})\b", re.IGNOREC
 _POST_SERIAL = re.compile(
     r"^[\s/:,-]*(?P<post>[A-Z][A-Z.'&\- ]*?)\s*0*(?P<serial>\d{1,7})(?!\d)(?P<tail>.*)$"
 )
-_CAVEATS_IN_LINE = re.compile(r"\b(NOFORN|SENSITIVE|SBU|FOR OFFICIAL USE ONLY|EXDIS|NODIS)\b")
+_CAVEATS_IN_LINE = re.compile(r"(NOFORN|SENSITIVE|\bSBU\b|FOR OFFICIAL USE ONLY|EXDIS|NODIS)")
 _GLUED = re.compile(r"[A-Z]{3,}\s+0*\d")
 # Words that may stand between the level and the post and are not part of the post.
 _NOISE = re.compile(r"^\s*(?://\s*)?(?:NOFORN|SBU|SENSITIVE|NOCONTRACT|PROPIN|ORCON)\b\s*(?://)?")
@@ -80,8 +80,9 @@ def read_caption(text: str, line: int) -> Caption | None:
     section = None
     sm = SECTION.search(rest)
     if sm:
+        # What stands before SECTION (``E F T O``, ``NOFORN``) is not part of the post.
         section = (int(sm.group(1)), int(sm.group(2)))
-        rest = rest[: sm.start()] + " " + rest[sm.end() :]
+        rest = " " + rest[sm.end() :]
     while (nm := _NOISE.match(rest)) and nm.end() > 0:
         rest = rest[nm.end() :]
     pm = _POST_SERIAL.match(rest)
@@ -99,22 +100,20 @@ def classification_name(level: str, noforn: bool, fouo: bool) -> str:
     if level == "LOU":
         return "UNCLASSIFIED//FOR OFFICIAL USE ONLY"
     if level == "UNCLASSIFIED":
-        return "UNCLASSIFIED//FOR OFFICIAL USE ONLY" if fouo else "UNCLASSIFIED"
+        # The release files unclassified NOFORN cables (``SBU/NF``) as FOUO too.
+        return "UNCLASSIFIED//FOR OFFICIAL USE ONLY" if fouo or noforn else "UNCLASSIFIED"
     return f"{level}//NOFORN" if noforn else level
 
 
-CAVEAT_LINE = re.compile(
-    r"^\s*(?P<words>(?:NOFORN|NO\s?FORN|SENSITIVE(?:\s+BUT\s+UNCLASSIFIED)?|SBU|"
-    r"FOR\s+OFFICIAL\s+USE\s+ONLY|FOUO|SIPDIS|NOFORN/SIPDIS|EXDIS|NODIS|LIMDIS|"
-    r"CXCAVEAT|STADIS|ROGER CHANNEL)[\s,./\\-]*)+(?:--.*)?$"
-)
-
-
 def caveats_of_line(text: str) -> tuple[bool, bool]:
-    """(NOFORN, sensitive/FOUO) as said by one caveat line under the caption."""
-    if not CAVEAT_LINE.match(text):
+    """(NOFORN, sensitive/FOUO) as said by one line between the caption and the fields.
+
+    Only upper-case lines count (routing and caveat lines, not prose); copies glue words
+    together (``022025SIPDISNOFORN``), so NOFORN is looked for anywhere in such a line.
+    """
+    if re.search(r"[a-z]", text):
         return False, False
     upper = text.upper()
-    noforn = "NOFORN" in upper or "NO FORN" in upper
-    fouo = any(w in upper for w in ("SENSITIVE", "SBU", "OFFICIAL USE", "FOUO"))
+    noforn = "NOFORN" in upper or bool(re.search(r"\bNO FORN\b", upper))
+    fouo = bool(re.search(r"(?:^|\s)(?:SENSITIVE|SBU|FOUO)\b|FOR OFFICIAL USE ONLY", upper))
     return noforn, fouo

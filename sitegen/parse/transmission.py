@@ -42,6 +42,8 @@ class Transmission:
     dtg: str | None = None
     dtg_line: int = 0
     de_serial: int | None = None
+    de_serials: list[int] = field(default_factory=list)
+    """Serials of every ``DE`` line, the first one's included (quoted cables have their own)."""
     de_julian: tuple[int, int, int] | None = None
     """(day of year, hour, minute) from the ``DE`` line."""
     zny_level: str | None = None
@@ -126,6 +128,10 @@ def scan_transmission(lines: list[str], start: int, limit: int) -> Transmission:
             i = _recipients(lines, i, limit, m.group("who"), result.info)
             continue
         elif m := _DE.match(text):
+            result.de_serials.append(int(m.group("serial")))
+            if result.de_serial is not None:
+                i += 1
+                continue
             result.de_serial = int(m.group("serial"))
             hhmm = m.group("hhmm")
             result.de_julian = (int(m.group("jday")), int(hhmm[:2]), int(hhmm[2:]))
