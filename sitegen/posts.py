@@ -62,13 +62,15 @@ class PostTable:
         self._by_name: dict[str, list[str]] = {}
         for post in posts:
             self._by_name.setdefault(post.name, []).append(post.code)
-        self.max_words = max(
-            (len(a.split()) for p in posts for a in p.aliases), default=1
-        )
+        self.max_words = max((len(a.split()) for p in posts for a in p.aliases), default=1)
 
     def code_for(self, written: str) -> str | None:
         """The code of a post written as in a cable (``USUN``, ``LA PAZ``), None if unknown."""
         return self._by_key.get(post_key(written))
+
+    def code_for_key(self, key: str) -> str | None:
+        """Like :meth:`code_for` for an already computed :func:`post_key`."""
+        return self._by_key.get(key)
 
     def codes_named(self, name: str) -> list[str]:
         """Codes of the posts with this human name (``Embassy Kyiv``: KIEV and KYIV)."""

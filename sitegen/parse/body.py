@@ -8,24 +8,44 @@ from sitegen.model import Paragraph
 from sitegen.parse.fields import collapse
 
 _NUMBERED = re.compile(
-    r"^\s{0,8}(?P<pilcrow>¶\s*)?(?P<num>\d{1,3})\s*[.)](?!\d)\s*(?:\((?P<mark>[^()]{1,20})\))?"
+    r"^[^\S\n]{0,8}(?P<pilcrow>¶[^\S\n]*)?(?P<num>\d{1,3})[^\S\n]*[.)](?!\d)[^\S\n]*"
+    r"(?:\((?P<mark>[^()\n]{1,20})\))?",
+    re.MULTILINE,
 )
-_MARK_ONLY = re.compile(r"^\s{0,4}\((?P<mark>[^()]{1,20})\)\s+\S")
-_MARKING = re.compile(
-    r"^(?:U|C|S|TS|SBU|LOU|FOUO|CUI|NF)(?:\s?(?:/{1,2}|-)\s?[A-Z][A-Z ]{0,15})*$"
-)
+_MARK_ONLY = re.compile(r"^[^\S\n]{0,4}\((?P<mark>[^()\n]{1,20})\)[^\S\n]+\S", re.MULTILINE)
+_MARKING = re.compile(r"^(?:U|C|S|TS|SBU|LOU|FOUO|CUI|NF)(?:\s?(?:/{1,2}|-)\s?[A-Z][A-Z ]{0,15})*$")
 _SUMMARY_START = re.compile(
     r"\b(?:BEGIN\s+)?SUMMARY(?:\s+AND\s+(?:COMMENT|ACTION\s+REQUEST))?\s*[:.\-]+\s*", re.IGNORECASE
 )
 _SUMMARY_END = re.compile(
     r"\bEND\s+(?:OF\s+)?SUMMARY(?:\s+AND\s+(?:COMMENT|ACTION\s+REQUEST))?\b\.?", re.IGNORECASE
 )
+_NEXT_PARAGRAPH = re.compile(r"\n[^\S\n]*\n[^\S\n]*(?:¶[^\S\n]*)?\d{1,3}[^\S\n]*[.)]")
 _SIGNER_LINE = re.compile(r"^\s*([A-Z][A-Za-z'\-]+(?:\s+[A-Z][A-Za-z'\-]+){0,2})\s*[.]?\s*$")
 _SIGNER_TAIL = re.compile(r"[.!?\"”)]\s+([A-Z][A-Z'\-]{2,})\s*$")
 _NOT_SIGNERS = {
-    "SIPDIS", "BT", "NNNN", "END", "NOFORN", "UNCLAS", "SECRET", "CONFIDENTIAL", "SENSITIVE",
-    "XXXXXXXXXXXX", "COMMENT", "SUMMARY", "END SUMMARY", "END COMMENT", "NOTE", "ACTION",
-    "UNCLASSIFIED", "LIMDIS", "EXDIS", "NODIS", "THANKS", "REGARDS",
+    "SIPDIS",
+    "BT",
+    "NNNN",
+    "END",
+    "NOFORN",
+    "UNCLAS",
+    "SECRET",
+    "CONFIDENTIAL",
+    "SENSITIVE",
+    "XXXXXXXXXXXX",
+    "COMMENT",
+    "SUMMARY",
+    "END SUMMARY",
+    "END COMMENT",
+    "NOTE",
+    "ACTION",
+    "UNCLASSIFIED",
+    "LIMDIS",
+    "EXDIS",
+    "NODIS",
+    "THANKS",
+    "REGARDS",
 }
 
 
@@ -33,7 +53,10 @@ def is_marking(text: str) -> bool:
     return bool(_MARKING.match(text.strip().upper())) and text.strip() == text.strip().upper()
 
 
-def find_paragraphs(lines: list[str], start: int, limit: int) -> list[Paragraph]:
+_LINE_START = re.compile(r"\n[ \t]{0,8}(?:¶|\d|\()")
+
+
+def find_paragraphs(lines: list[str], start: int) -> list[Paragraph]:
     """Numbered paragraphs from line index ``start``; numbers must follow on to count.
 
     A ``¶`` always starts a paragraph; a bare ``3.`` only when it continues the sequence,
@@ -41,49 +64,66 @@ def find_paragraphs(lines: list[str], start: int, limit: int) -> list[Paragraph]
     """
     out: list[Paragraph] = []
     last = 0
-    for i in range(start, limit):
-        text = lines[i]
-        m = _NUMBERED.match(text)
-        if m:
-            number = int(m.group("num"))
-            mark = m.group("mark")
-            marked = mark is not None and is_marking(mark)
-            if m.group("pilcrow") or number == last + 1 or (number > last and marked and number < last + 4):
-                out.append(Paragraph(number, mark.strip() if marked and mark else None, i + 1))
-                last = number
-                continue
-        if not out:
-            mm = _MARK_ONLY.match(text)
-            if mm and is_marking(mm.group("mark")) and (i == start or not lines[i - 1].strip()):
-                out.append(Paragraph(None, mm.group("mark").strip(), i + 1))
+    text = "\n" + "\n".join(lines[start:])
+    index = start - 1  # line index of the text at ``pos``
+    pos = 0
+    for hit in _LINE_START.finditer(text):
+        index += text.count("\n", pos, hit.start() + 1)
+        pos = hit.start() + 1
+        line = lines[index]
+        if line.lstrip(" \t")[:1] == "(":
+            if not out:
+                mm = _MARK_ONLY.match(line)
+                if (
+                    mm
+                    and is_marking(mm.group("mark"))
+                    and (index == start or not lines[index - 1].strip())
+                ):
+                    out.append(Paragraph(None, mm.group("mark").strip(), index + 1))
+            continue
+        m = _NUMBERED.match(line)
+        if not m:
+            continue
+        number = int(m.group("num"))
+        mark = m.group("mark")
+        marked = mark is not None and is_marking(mark)
+        if (
+            m.group("pilcrow")
+            or number == last + 1
+            or (number > last and marked and number < last + 4)
+        ):
+            out.append(Paragraph(number, mark.strip() if marked and mark else None, index + 1))
+            last = number
     return out
 
 
-def find_summary(lines: list[str], start: int, limit: int) -> str | None:
-    """The text between ``SUMMARY:`` and ``END SUMMARY`` (or the end of that paragraph)."""
-    for i in range(start, limit):
-        m = _SUMMARY_START.search(lines[i])
-        if not m or _SUMMARY_END.search(lines[i][: m.end()]):
+_SUMMARY_WORD = re.compile(r"SUMMARY|Summary|summary")
+
+
+def find_summary(body: str, begin: int = 0) -> str | None:
+    """The text between ``SUMMARY:`` and ``END SUMMARY`` (or the end of that paragraph).
+
+    ``begin`` is the offset in ``body`` where the search starts (after the fields block).
+    """
+    for word in _SUMMARY_WORD.finditer(body, begin):
+        line_start = body.rfind("\n", 0, word.start()) + 1
+        m = _SUMMARY_START.match(body, max(line_start, word.start() - 10))
+        if m is None:
+            m = _SUMMARY_START.search(
+                body, line_start, body.find("\n", word.start()) % (len(body) + 1)
+            )
+        if m is None or m.end() < word.end() or _SUMMARY_END.search(body, line_start, m.end()):
             continue
-        if m.start() > 0 and re.search(r"[a-z]", lines[i][: m.start()]):
+        if re.search(r"[a-z]", body[line_start : m.start()]):
             continue  # "... in summary: ..." inside prose
-        collected = [lines[i][m.end() :]]
-        for j in range(i, min(limit, i + 200)):
-            piece = collected[-1] if j == i else lines[j]
-            end = _SUMMARY_END.search(piece)
-            if end:
-                if j == i:
-                    collected[-1] = piece[: end.start()]
-                else:
-                    collected.append(piece[: end.start()])
-                text = collapse(" ".join(collected)).strip(" -")
-                return text or None
-            if j > i:
-                if not piece.strip() and j + 1 < limit and _NUMBERED.match(lines[j + 1]):
-                    break
-                collected.append(piece)
-        text = collapse(" ".join(collected)).strip(" -")
-        return text or None
+        end = _SUMMARY_END.search(body, m.end(), m.end() + 20000)
+        stop = end.start() if end else len(body)
+        # Without an END SUMMARY, the summary is its own paragraph.
+        next_par = _NEXT_PARAGRAPH.search(body, m.end(), stop)
+        if next_par:
+            stop = next_par.start()
+        summary = collapse(body[m.end() : stop]).strip(" -")
+        return summary or None
     return None
 
 

@@ -14,13 +14,14 @@ from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date, timedelta
-from functools import cache
+from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path, PurePath
 
 from sitegen.model import Cable, Diagnostic, Reference, Severity
 from sitegen.parse import body, dates, fields, ids
 from sitegen.parse.caption import Caption, classification_name
+from sitegen.parse.fields import Fields, Line
 from sitegen.parse.metadata import Metadata, read_metadata
 from sitegen.parse.references import parse_references
 from sitegen.parse.repair import repair_lines
@@ -28,7 +29,7 @@ from sitegen.parse.source import decode, split_lines
 from sitegen.parse.transmission import Transmission, scan_transmission
 from sitegen.posts import PostTable, general_name, load_posts, post_key
 
-_FIELD_WINDOW = 400  # lines after the header within which the fields block must start
+_FIELD_WINDOW = 200  # lines after the header within which the fields block must lie
 
 
 @dataclass(frozen=True, slots=True)
@@ -66,7 +67,9 @@ def parse_file(path: str | Path, display: str | None = None, *, repair: bool = T
     except OSError as exc:
         cable = Cable(source=source)
         reason = exc.strerror or type(exc).__name__
-        cable.diagnostics.append(Diagnostic(0, "error", "unreadable", f"cannot read file: {reason}"))
+        cable.diagnostics.append(
+            Diagnostic(0, "error", "unreadable", f"cannot read file: {reason}")
+        )
         return cable
     return parse_bytes(data, source, repair=repair)
 
@@ -108,7 +111,10 @@ def _parse(b: _Builder, text: str, repair: bool) -> None:
         b.report(0, "error" if meta is None else "warning", "empty", "no cable text")
 
     tx = scan_transmission(lines, start, len(lines))
-    found = _read_fields(lines, start, len(lines))
+    # The fields block follows the transmission header; a caption line that also holds the
+    # fields (``Cable dated:... C O N F I D E N T I A L ... TAGS: ...``) is read again.
+    fields_from = min([tx.end] + [c.line - 1 for c in tx.captions if c.line - 1 >= start])
+    found = _read_fields(lines, fields_from, len(lines))
     paragraphs_from = found.body_start
 
     cable.to, cable.info = tx.to, tx.info
@@ -119,24 +125,23 @@ def _parse(b: _Builder, text: str, repair: bool) -> None:
     cable.subject = found.fields.subject
     cable.classified_by = found.fields.classified_by
     cable.reasons = found.fields.reasons
-    cable.paragraphs = body.find_paragraphs(lines, paragraphs_from, len(lines))
+    cable.paragraphs = body.find_paragraphs(lines, paragraphs_from)
     cable.signer, _ = body.find_signer(lines, paragraphs_from, len(lines))
 
     reading = lines[start:]
     if repair:
         reading, cable.repairs = repair_lines(reading)
     cable.reading = "\n".join(reading)
-    cable.summary = body.find_summary(
-        lines[:start] + reading, paragraphs_from, len(lines)
-    )
+    skipped = reading[: max(0, paragraphs_from - start)]
+    cable.summary = body.find_summary(cable.reading, sum(len(line) + 1 for line in skipped))
 
     stem = PurePath(cable.source).stem.upper()
     evidence = _DateEvidence(
         declassify_on=found.fields.declassify_on,
-        text_years=_years_mentioned(lines, start, len(lines)),
-        newest_reference=_newest_explicit_reference(found, posts),
         term=secretaries().get((cable.signer or "").upper()),
-        page_dtg=_page_dtg(lines, start, len(lines)),
+        lines=lines,
+        start=start,
+        found=found,
     )
     _decide_id(b, meta, tx, stem, evidence)
     year = _citing_year(cable)
@@ -151,16 +156,25 @@ def _parse(b: _Builder, text: str, repair: bool) -> None:
 
 @dataclass(slots=True)
 class _Found:
-    fields: fields.Fields
-    logical: list[fields.Line]
+    fields: Fields
+    logical: list[Line]
     ref_index: int | None
     body_start: int
     """Index of the first line after the fields block."""
 
 
 def _read_fields(lines: list[str], start: int, limit: int) -> _Found:
-    """Scan the fields block; stop at the first paragraph once a field has been seen."""
-    window = min(limit, start + _FIELD_WINDOW)
+    """Scan the fields block; stop at the first paragraph once a field has been seen.
+
+    Most blocks lie within a few dozen lines of the header: a short window is tried first.
+    """
+    found = _read_fields_in(lines, start, min(limit, start + 60))
+    if found.fields.subject_line or found.fields.tags_line or start + 60 >= limit:
+        return found
+    return _read_fields_in(lines, start, min(limit, start + _FIELD_WINDOW))
+
+
+def _read_fields_in(lines: list[str], start: int, window: int) -> _Found:
     logical = fields.logical_lines(lines, start, window)
     out = fields.Fields()
     ref_index: int | None = None
@@ -175,7 +189,11 @@ def _read_fields(lines: list[str], start: int, limit: int) -> _Found:
             out.declassify_on, out.declassify_text = fields.read_declassification(m.group("rest"))
             out.eo_line = number
             seen, last_field_line = True, number
-        elif out.tags_line == 0 and (m := fields.TAGS.match(text)) and _looks_like_tags(m.group("rest")):
+        elif (
+            out.tags_line == 0
+            and (m := fields.TAGS.match(text))
+            and _looks_like_tags(m.group("rest"))
+        ):
             parts = [m.group("rest")]
             k += 1
             while k < len(logical) and _tags_continuation(logical[k][1]):
@@ -204,7 +222,11 @@ def _read_fields(lines: list[str], start: int, limit: int) -> _Found:
             _, k = read_block(logical, k)
             seen, last_field_line = True, logical[k - 1][0]
             continue
-        elif out.classified_line == 0 and (m := fields.CLASSIFIED_BY.match(text)) and _is_classified_line(text):
+        elif (
+            out.classified_line == 0
+            and (m := fields.CLASSIFIED_BY.match(text))
+            and _is_classified_line(text)
+        ):
             parts = [m.group("rest")]
             k += 1
             while (
@@ -293,7 +315,12 @@ def _decide_id(
         estimate = evidence.estimate(None)[0]
         cable.id = _id_from_text(tx, None, _year_of(estimate))
         if cable.id:
-            b.report(0, "warning", "id-year-estimated", f"no date-time group; ID {cable.id} has an estimated year")
+            b.report(
+                0,
+                "warning",
+                "id-year-estimated",
+                f"no date-time group; ID {cable.id} has an estimated year",
+            )
     if cable.id is None:
         b.report(0, "error", "no-id", "no cable ID in the text and none in the file name")
         return
@@ -306,7 +333,9 @@ def _year_of(value: str | None) -> str | None:
     return value[2:4] if value and re.match(r"^\d{4}-", value) else None
 
 
-def _id_from_text(tx: Transmission, stem_id: str | None, fallback_year: str | None = None) -> str | None:
+def _id_from_text(
+    tx: Transmission, stem_id: str | None, fallback_year: str | None = None
+) -> str | None:
     """The ID from the caption (or the DE line) and the year of the date-time group.
 
     Without a date-time group the year comes from a file name naming the same post and
@@ -345,15 +374,38 @@ def _post_and_serial(tx: Transmission) -> tuple[str, int] | None:
     return None
 
 
-@dataclass(slots=True)
 class _DateEvidence:
-    """What the text offers to estimate a date from when it has no date-time group."""
+    """What the text offers to estimate a date from when it has no date-time group.
 
-    declassify_on: str | None
-    text_years: Counter[int]
-    newest_reference: int | None
-    term: Secretary | None
-    page_dtg: tuple[int, int, int] | None
+    The costlier pieces (years the text mentions, references) are computed only when an
+    estimate is asked for, which most cables with a date-time group never do.
+    """
+
+    def __init__(
+        self,
+        declassify_on: str | None,
+        term: Secretary | None,
+        lines: list[str],
+        start: int,
+        found: _Found,
+    ) -> None:
+        self.declassify_on = declassify_on
+        self.term = term
+        self._lines = lines
+        self._start = start
+        self._found = found
+
+    @cached_property
+    def text_years(self) -> Counter[int]:
+        return _years_mentioned(self._lines, self._start, len(self._lines))
+
+    @cached_property
+    def newest_reference(self) -> int | None:
+        return _newest_explicit_reference(self._found, load_posts())
+
+    @cached_property
+    def page_dtg(self) -> tuple[int, int, int] | None:
+        return _page_dtg(self._lines, self._start, len(self._lines))
 
     def estimate(self, year: str | None) -> tuple[str | None, str]:
         """(estimated ISO date, how) for a cable of ``year`` (two digits) if known."""
@@ -394,7 +446,9 @@ class _DateEvidence:
         best: str | None = None
         for delta in range(-20, 21):
             when = base + timedelta(days=delta)
-            if when.day == day and (best is None or abs(delta) < abs((date.fromisoformat(best[:10]) - base).days)):
+            if when.day == day and (
+                best is None or abs(delta) < abs((date.fromisoformat(best[:10]) - base).days)
+            ):
                 best = dates.iso(when.year, when.month, when.day, hour, minute)
         return best or guess
 
@@ -441,7 +495,9 @@ def _decide_created(
         if value:
             cable.created, cable.created_inferred = value, False
             return
-        b.report(block.lines.get("created", 0), "warning", "bad-date", f"cannot read date {written!r}")
+        b.report(
+            block.lines.get("created", 0), "warning", "bad-date", f"cannot read date {written!r}"
+        )
     for value in (tx.dtg, tx.dated):
         if value:
             cable.created = value
@@ -460,7 +516,9 @@ def _decide_created(
         cable.created = estimate
         b.report(eo_line, "info", "created-estimated", f"no date-time group; created {how}")
     else:
-        b.report(0, "warning", "no-date", "no date-time group and nothing to estimate the date from")
+        b.report(
+            0, "warning", "no-date", "no date-time group and nothing to estimate the date from"
+        )
 
 
 def _header_datetime(written: str) -> str | None:
@@ -480,7 +538,11 @@ def _header_datetime(written: str) -> str | None:
 
 
 _CLASSIFICATIONS = {
-    "SECRET", "SECRET//NOFORN", "CONFIDENTIAL", "CONFIDENTIAL//NOFORN", "UNCLASSIFIED",
+    "SECRET",
+    "SECRET//NOFORN",
+    "CONFIDENTIAL",
+    "CONFIDENTIAL//NOFORN",
+    "UNCLASSIFIED",
     "UNCLASSIFIED//FOR OFFICIAL USE ONLY",
 }
 
@@ -494,7 +556,9 @@ def _decide_classification(b: _Builder, meta: Metadata | None, tx: Transmission)
             cable.classification, cable.classification_inferred = value, False
             if value not in _CLASSIFICATIONS:
                 b.report(
-                    block.lines.get("classification", 0), "info", "unusual-classification",
+                    block.lines.get("classification", 0),
+                    "info",
+                    "unusual-classification",
                     f"classification {value!r} is not one the release uses",
                 )
             return
@@ -509,7 +573,9 @@ def _decide_classification(b: _Builder, meta: Metadata | None, tx: Transmission)
     if level is None and markings:
         ranks = {"S": 3, "TS": 3, "C": 2, "SBU": 1, "U": 0}
         best = max(markings, key=lambda m: ranks.get(re.split(r"[/ -]", m)[0], 0))
-        level = {3: "SECRET", 2: "CONFIDENTIAL"}.get(ranks.get(re.split(r"[/ -]", best)[0], 0), "UNCLASSIFIED")
+        level = {3: "SECRET", 2: "CONFIDENTIAL"}.get(
+            ranks.get(re.split(r"[/ -]", best)[0], 0), "UNCLASSIFIED"
+        )
     if level is None:
         b.report(0, "warning", "no-classification", "no classification line found")
         return
@@ -519,7 +585,8 @@ def _decide_classification(b: _Builder, meta: Metadata | None, tx: Transmission)
 
 def _decide_origin(b: _Builder, meta: Metadata | None, tx: Transmission, posts: PostTable) -> None:
     cable = b.cable
-    id_post = ids.split_id(cable.id)[1] if cable.id and ids.split_id(cable.id) else None
+    id_parts = ids.split_id(cable.id) if cable.id else None
+    id_post = id_parts[1] if id_parts else None
     fm_code: str | None = None
     fm_name: str | None = None
     if tx.fm:
@@ -535,7 +602,9 @@ def _decide_origin(b: _Builder, meta: Metadata | None, tx: Transmission, posts: 
             cable.origin, cable.origin_inferred = block.values["origin"], False
             codes = posts.codes_named(cable.origin)
             preferred = [c for c in (fm_code, id_post) if c in codes]
-            cable.origin_code = preferred[0] if preferred else (codes[0] if codes else fm_code or id_post)
+            cable.origin_code = (
+                preferred[0] if preferred else (codes[0] if codes else fm_code or id_post)
+            )
             return
     if fm_name:
         cable.origin, cable.origin_code = fm_name, fm_code
@@ -548,7 +617,12 @@ def _decide_origin(b: _Builder, meta: Metadata | None, tx: Transmission, posts: 
         caption = next((c for c in tx.captions if c.post), None)
         written = caption.post if caption and caption.post else id_post
         cable.origin, cable.origin_code = general_name(written), id_post
-        b.report(caption.line if caption else 0, "info", "unknown-post", f"post {written!r} is not in the post table")
+        b.report(
+            caption.line if caption else 0,
+            "info",
+            "unknown-post",
+            f"post {written!r} is not in the post table",
+        )
         return
     if cable.signer and cable.signer.upper() in secretaries():
         state = posts.get("STATE")

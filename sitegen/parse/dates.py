@@ -38,9 +38,9 @@ def full_year(yy: int) -> int:
     return 1900 + yy if yy >= 66 else 2000 + yy
 
 
-def iso(year: int, month: int, day: int, hour: int | None = None, minute: int | None = None) -> (
-    str | None
-):
+def iso(
+    year: int, month: int, day: int, hour: int | None = None, minute: int | None = None
+) -> str | None:
     """``YYYY-MM-DD`` or ``YYYY-MM-DDTHH:MM``; None when the parts make no valid date."""
     try:
         if hour is None or minute is None:

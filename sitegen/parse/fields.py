@@ -34,7 +34,9 @@ CLASSIFIED_BY = re.compile(
     r"^\s*(?:\(U\)\s*)?(?:CLASSIFIED|CLASSIFED|CLASSIFIEDBY)\s*(?:BY)?\s*[:.;-]?\s*(?P<rest>.*)$",
     re.IGNORECASE,
 )
-MARKING = re.compile(r"^\s*\((?P<mark>(?:U|C|S|TS|SBU|LOU|FOUO|CUI|NF|[CSU]\s?//?\s?\w+)[^)]{0,20})\)\s*")
+MARKING = re.compile(
+    r"^\s*\((?P<mark>(?:U|C|S|TS|SBU|LOU|FOUO|CUI|NF|[CSU]\s?//?\s?\w+)[^)]{0,20})\)\s*"
+)
 # Where a wrapped SUBJECT stops.
 _SUBJECT_STOP = re.compile(
     r"^\s*(?:REF|REFS|REFTEL|REFERENCE|CLASSIFIED|CLASSIFED|E\.?\s?O\.?\s*1|EO\s*1|TAGS?\b|"
@@ -53,7 +55,11 @@ def logical_lines(lines: list[str], start: int, limit: int) -> list[Line]:
     out: list[Line] = []
     for i in range(start, limit):
         text = lines[i]
-        if len(text) > 60 and ("TAGS:" in text or "E.O. 1" in text) and ("SUBJECT:" in text or "TAGS:" in text):
+        if (
+            len(text) > 60
+            and ("TAGS:" in text or "E.O. 1" in text)
+            and ("SUBJECT:" in text or "TAGS:" in text)
+        ):
             for part in _SPLIT_AT.split(text):
                 out.append((i + 1, part))
         else:
@@ -126,11 +132,7 @@ def split_tags(text: str) -> list[str]:
 
 
 def _looks_like_name(token: str) -> bool:
-    return (
-        len(token) >= 5
-        and token.isalpha()
-        and not is_known_code(token)
-    )
+    return len(token) >= 5 and token.isalpha() and not is_known_code(token)
 
 
 def read_reasons(text: str) -> list[str]:

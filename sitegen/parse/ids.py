@@ -6,7 +6,9 @@ import re
 
 CANONICAL = re.compile(r"^(?P<year>\d{2})(?P<post>[A-Z]+)(?P<serial>[1-9]\d{0,6})$")
 # ``08ECTION01OF02MANAMA492``, ``09SECTION01OF03SANJOSE525``: a section marker in the ID.
-_SECTION_DAMAGE = re.compile(r"^(?P<year>\d{2})S?ECTION\d{1,2}OF\d{1,2}(?P<post>[A-Z]+?)0*(?P<serial>\d+)$")
+_SECTION_DAMAGE = re.compile(
+    r"^(?P<year>\d{2})S?ECTION\d{1,2}OF\d{1,2}(?P<post>[A-Z]+?)0*(?P<serial>\d+)$"
+)
 
 
 def make_id(year: str, post: str, serial: int) -> str:

@@ -28,6 +28,7 @@ _BLOCK_STOP = re.compile(
     re.IGNORECASE,
 )
 _WORD = re.compile(r"[A-Z0-9&'/-]+|[^\sA-Z0-9]", re.IGNORECASE)
+_POST_WORD = re.compile(r"[A-Z][A-Z'-]*")
 _COMPACT = re.compile(r"^(?P<y>\d{2})?(?P<post>[A-Z]{3,})(?P<serial>\d{1,7})$")
 
 
@@ -48,7 +49,9 @@ def read_block(lines: list[Line], k: int) -> tuple[list[Line], int]:
     from sitegen.parse.fields import REF
 
     rm = REF.match(first_rest)
-    block: list[Line] = [(lines[k][0], rm.group("rest") if rm else first_rest[m.end() if m else 0 :])]
+    block: list[Line] = [
+        (lines[k][0], rm.group("rest") if rm else first_rest[m.end() if m else 0 :])
+    ]
     labels_seen = _labels_in(block[0][1])
     j = k + 1
     while j < len(lines):
@@ -126,7 +129,11 @@ def find_citations(text: str, year: str | None, posts: PostTable) -> list[Citati
         cm = _COMPACT.match(upper)
         if cm and (code := posts.code_for(cm.group("post"))):
             yy = cm.group("y") or year
-            out.append(Citation(start, words[i][2], cm.group("post"), _cable_id(yy, code, cm.group("serial"))))
+            out.append(
+                Citation(
+                    start, words[i][2], cm.group("post"), _cable_id(yy, code, cm.group("serial"))
+                )
+            )
             last_post = (code, yy, cm.group("post"))
             i += 1
             continue
@@ -140,12 +147,20 @@ def find_citations(text: str, year: str | None, posts: PostTable) -> list[Citati
             code, after = found
             if after < len(words) and re.fullmatch(r"\d{1,7}", words[after][0]):
                 serial = words[after][0]
-                if after + 1 < len(words) and posts.is_known(words[after + 1][0]) and len(serial) in (2, 4):
+                if (
+                    after + 1 < len(words)
+                    and posts.is_known(words[after + 1][0])
+                    and len(serial) in (2, 4)
+                ):
                     pass  # the number is the year of a following citation
                 else:
                     yy = written_year or year
                     post_text = " ".join(w for w, _, _ in words[j:after])
-                    out.append(Citation(words[i][1], words[after][2], post_text, _cable_id(yy, code, serial)))
+                    out.append(
+                        Citation(
+                            words[i][1], words[after][2], post_text, _cable_id(yy, code, serial)
+                        )
+                    )
                     last_post = (code, yy, post_text)
                     i = after + 1
                     continue
@@ -167,18 +182,20 @@ def find_citations(text: str, year: str | None, posts: PostTable) -> list[Citati
     return out
 
 
-def _match_post(words: list[tuple[str, int, int]], j: int, posts: PostTable) -> tuple[str, int] | None:
+def _match_post(
+    words: list[tuple[str, int, int]], j: int, posts: PostTable
+) -> tuple[str, int] | None:
     """The longest run of words from ``j`` that names a post: (code, index after it)."""
     best: tuple[str, int] | None = None
-    for n in range(1, posts.max_words + 2):
-        if j + n > len(words):
+    key = ""
+    for n in range(j, min(len(words), j + posts.max_words + 1)):
+        word = words[n][0].upper()
+        if not _POST_WORD.fullmatch(word):
             break
-        chunk = [w for w, _, _ in words[j : j + n]]
-        if not all(re.fullmatch(r"[A-Z][A-Z'-]*", w.upper()) for w in chunk):
-            break
-        code = posts.code_for(" ".join(chunk))
+        key += word.replace("'", "").replace("-", "")
+        code = posts.code_for_key(key)
         if code:
-            best = (code, j + n)
+            best = (code, n + 1)
     return best
 
 

@@ -17,7 +17,9 @@ from sitegen.parse.metadata import Metadata, read_record_block
 _FM = re.compile(r"^\s*FM\s+(?P<who>\S.*?)\s*$")
 _TO = re.compile(r"^\s*TO\s+(?P<who>\S.*?)\s*$")
 _INFO = re.compile(r"^\s*INFO\s+(?P<who>\S.*?)\s*$")
-_DE = re.compile(r"^\s*DE\s+[A-Z0-9]{4,8}\s+#\s?(?P<serial>\d{1,6})(?:/\d+)?\s+(?P<jday>\d{3})(?P<hhmm>\d{4})")
+_DE = re.compile(
+    r"^\s*DE\s+[A-Z0-9]{4,8}\s+#\s?(?P<serial>\d{1,6})(?:/\d+)?\s+(?P<jday>\d{3})(?P<hhmm>\d{4})"
+)
 _ZNY = re.compile(r"^\s*ZN[YR]\s+(?P<cls>[A-Z])(?P=cls){3,4}\b")
 _ROUTING = re.compile(r"^(?:VZCZC|ZZ\w|[OPRZ]{2}\s+RUE|BT\s*$|NNNN|ZEN/|#\d+)")
 _DISTRIBUTION = re.compile(r"\b[A-Z]{1,5}-\d{2}\b")

@@ -1,0 +1,121 @@
+"""The command line: a thin shell that parses arguments, calls the library and prints.
+
+Only this module prints or exits (exit status: 0 success, 1 problems in the content, 2 bad
+usage); the stages below it return data.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from sitegen import __version__
+from sitegen.diagnostics import format_report, worst
+from sitegen.model import Cable, cable_to_json
+from sitegen.parse import parse_file
+
+EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="sitegen", description="A static archive site generator for diplomatic cables."
+    )
+    parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    parse = commands.add_parser(
+        "parse",
+        help="print what the parser reads from each cable file",
+        description="Print what the parser reads from each cable file.",
+    )
+    parse.add_argument("files", nargs="+", metavar="FILE", help="cable files to parse")
+    parse.add_argument("--json", action="store_true", help="one JSON object per file, per line")
+    parse.add_argument(
+        "--strict", action="store_true", help="exit 1 on warnings too, not only on errors"
+    )
+    parse.add_argument(
+        "--no-repair", action="store_true", help="do not compute the repaired reading text"
+    )
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point of the ``sitegen`` console script; returns the exit status."""
+    try:
+        args = _parser().parse_args(argv)
+    except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help/--version
+        return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
+    if args.command == "parse":
+        return _cmd_parse(
+            args.files, as_json=args.json, strict=args.strict, repair=not args.no_repair
+        )
+    return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands
+
+
+def _cmd_parse(files: Sequence[str], *, as_json: bool, strict: bool, repair: bool) -> int:
+    cables = [parse_file(path, repair=repair) for path in files]
+    out = sys.stdout
+    for cable in cables:
+        if as_json:
+            out.write(json.dumps(cable_to_json(cable), ensure_ascii=False) + "\n")
+        else:
+            _print_cable(cable, out)
+    report = format_report((c.source, d) for c in cables for d in c.diagnostics)
+    for line in report:
+        print(line, file=sys.stderr)
+    level = worst(d for c in cables for d in c.diagnostics)
+    if level == "error" or (strict and level == "warning"):
+        return EXIT_CONTENT
+    return EXIT_OK
+
+
+def _mark(value: object, inferred: bool) -> str:
+    if value is None or value == "":
+        return "-"
+    return f"{value} (inferred)" if inferred else str(value)
+
+
+def _print_cable(cable: Cable, out: TextIO) -> None:
+    """A human-readable summary of one parsed cable."""
+    rows: list[tuple[str, str]] = [
+        ("id", _mark(cable.id, cable.id_inferred)),
+        ("created", _mark(cable.created, cable.created_inferred)),
+        ("released", _mark(cable.released, False)),
+        ("classification", _mark(cable.classification, cable.classification_inferred)),
+        (
+            "origin",
+            _mark(
+                f"{cable.origin} [{cable.origin_code}]" if cable.origin else None,
+                cable.origin_inferred,
+            ),
+        ),
+        ("to", "; ".join(cable.to) or "-"),
+        ("info", "; ".join(cable.info) or "-"),
+        ("tags", " ".join(cable.tags) or "-"),
+        ("subject", cable.subject or "-"),
+        ("declassify on", cable.declassify_on or cable.declassify_text or "-"),
+        ("classified by", cable.classified_by or "-"),
+        ("reasons", ", ".join(cable.reasons) or "-"),
+        ("signer", cable.signer or "-"),
+        ("paragraphs", str(len(cable.paragraphs))),
+    ]
+    if cable.aliases:
+        rows.insert(1, ("aliases", ", ".join(cable.aliases)))
+    out.write(f"{cable.source}\n")
+    for key, value in rows:
+        out.write(f"  {key:15} {value}\n")
+    for ref in cable.references:
+        label = f"{ref.label}." if ref.label else "-"
+        target = ref.id or "(not a cable)"
+        out.write(f"  {'reference':15} {label} {ref.text}  ->  {target}\n")
+    if cable.summary:
+        summary = cable.summary if len(cable.summary) <= 200 else cable.summary[:197] + "..."
+        out.write(f"  {'summary':15} {summary}\n")
+    out.write("\n")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
