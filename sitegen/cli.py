@@ -10,6 +10,7 @@ import argparse
 import json
 import sys
 from collections.abc import Sequence
+from pathlib import Path
 from typing import TextIO
 
 from sitegen import __version__
@@ -31,7 +32,9 @@ def _parser() -> argparse.ArgumentParser:
         help="print what the parser reads from each cable file",
         description="Print what the parser reads from each cable file.",
     )
-    parse.add_argument("files", nargs="+", metavar="FILE", help="cable files to parse")
+    parse.add_argument(
+        "files", nargs="+", metavar="FILE", help="cable files, or folders of *.txt files, to parse"
+    )
     parse.add_argument("--json", action="store_true", help="one JSON object per file, per line")
     parse.add_argument(
         "--strict", action="store_true", help="exit 1 on warnings too, not only on errors"
@@ -56,7 +59,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _cmd_parse(files: Sequence[str], *, as_json: bool, strict: bool, repair: bool) -> int:
-    cables = [parse_file(path, repair=repair) for path in files]
+    cables = [parse_file(path, repair=repair) for path in _expand(files)]
     out = sys.stdout
     for cable in cables:
         if as_json:
@@ -70,6 +73,18 @@ def _cmd_parse(files: Sequence[str], *, as_json: bool, strict: bool, repair: boo
     if level == "error" or (strict and level == "warning"):
         return EXIT_CONTENT
     return EXIT_OK
+
+
+def _expand(paths: Sequence[str]) -> list[str]:
+    """Files as given; a folder stands for its ``*.txt`` files, sorted, sub-folders included."""
+    out: list[str] = []
+    for path in paths:
+        folder = Path(path)
+        if folder.is_dir():
+            out.extend(str(p) for p in sorted(folder.rglob("*.txt")) if p.is_file())
+        else:
+            out.append(path)
+    return out
 
 
 def _mark(value: object, inferred: bool) -> str:

@@ -46,6 +46,12 @@ class Post:
     """Human name as the release gives it: ``Embassy Baku``."""
     country: str
     aliases: tuple[str, ...]
+    id_code: str = ""
+    """The code its cable IDs use when that differs from ``code`` (USEU cables: ``BRUSSELS``)."""
+
+    @property
+    def cable_code(self) -> str:
+        return self.id_code or self.code
 
 
 class PostTable:
@@ -71,6 +77,11 @@ class PostTable:
     def code_for_key(self, key: str) -> str | None:
         """Like :meth:`code_for` for an already computed :func:`post_key`."""
         return self._by_key.get(key)
+
+    def cable_code_for_key(self, key: str) -> str | None:
+        """The code that cable IDs of the post written as ``key`` use, None if unknown."""
+        code = self._by_key.get(key)
+        return self.by_code[code].cable_code if code else None
 
     def codes_named(self, name: str) -> list[str]:
         """Codes of the posts with this human name (``Embassy Kyiv``: KIEV and KYIV)."""
@@ -120,6 +131,7 @@ def load_posts() -> PostTable:
             name=row["name"].strip(),
             country=row["country"].strip(),
             aliases=tuple(a.strip().upper() for a in row["aliases"].split("|") if a.strip()),
+            id_code=(row.get("id_code") or "").strip(),
         )
         for row in rows
     ]

@@ -609,6 +609,9 @@ def _decide_origin(b: _Builder, meta: Metadata | None, tx: Transmission, posts: 
     if fm_name:
         cable.origin, cable.origin_code = fm_name, fm_code
         return
+    if id_post is None:
+        caption = next((c for c in tx.captions if c.post), None)
+        id_post = post_key(caption.post) if caption and caption.post else None
     if id_post:
         post = posts.get(id_post) or (posts.get(c) if (c := posts.code_for(id_post)) else None)
         if post:

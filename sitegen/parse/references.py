@@ -127,7 +127,7 @@ def find_citations(text: str, year: str | None, posts: PostTable) -> list[Citati
         upper = word.upper()
         # ``06TBILISI2601`` written as one word.
         cm = _COMPACT.match(upper)
-        if cm and (code := posts.code_for(cm.group("post"))):
+        if cm and (code := posts.cable_code_for_key(cm.group("post"))):
             yy = cm.group("y") or year
             out.append(
                 Citation(
@@ -193,10 +193,18 @@ def _match_post(
         if not _POST_WORD.fullmatch(word):
             break
         key += word.replace("'", "").replace("-", "")
-        code = posts.code_for_key(key)
+        code = posts.cable_code_for_key(key)
         if code:
             best = (code, n + 1)
     return best
+
+
+_SERIAL_ONLY = re.compile(r"^0*(\d{1,7})(?:\s*\((?:NOTAL|EXDIS|NODIS)\))?$")
+
+
+def _code_year(cable_id: str) -> tuple[str, str] | None:
+    m = re.match(r"^(\d{2})([A-Z]+)\d+$", cable_id)
+    return (m.group(2), m.group(1)) if m else None
 
 
 def _cable_id(year: str | None, code: str, serial: str) -> str | None:
@@ -217,6 +225,7 @@ def parse_references(
         starts.append((len(joined), number))
         joined += text.strip() + "\n"
     refs: list[Reference] = []
+    previous: tuple[str, str] | None = None  # (post code, year) of the previous entry
     for label, s, e in _split_entries(joined):
         raw = joined[s:e]
         entry = collapse(raw).strip(" ,;")
@@ -226,6 +235,14 @@ def parse_references(
             entry = entry[2:].strip() if entry[1] in ".)" else entry[3:].strip()
         line = max((n for off, n in starts if off <= s), default=block[0][0])
         cites = find_citations(entry, year, posts)
+        serial_only = _SERIAL_ONLY.match(entry)
+        if not cites and serial_only and previous:
+            # ``A) CALCUTTA 00354 B) 00357``: a bare serial names the previous entry's post.
+            code, yy = previous
+            cites = [Citation(0, len(entry), code, _cable_id(yy, code, serial_only.group(1)))]
+        previous = None
+        if cites and cites[-1].id:
+            previous = (cites[-1].id and _code_year(cites[-1].id))
         if not cites:
             refs.append(Reference(label, entry, None, line))
         elif len(cites) == 1:
