@@ -38,7 +38,7 @@ def main() -> None:
                 continue
             kind = "quotes" if "\u201c" in after or "\u201d" in after else None
             kind = kind or ("dash" if " -- " in after and " -- " not in before else "apostrophe")
-            at = next(i for i, (a, b) in enumerate(zip(before, after)) if a != b)
+            at = next(i for i, (a, b) in enumerate(zip(before, after, strict=False)) if a != b)
             window = after[max(0, at - 40) : at + 50]
             examples.setdefault(kind, []).append(f"{path.name}: ...{window}...")
     print(f"repairs over {args.corpus}:")

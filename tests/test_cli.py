@@ -14,9 +14,26 @@ from sitegen.cli import main
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "content" / "cables" / "08STATE19634.txt"
 CONTRACT_KEYS = [
-    "source", "id", "id_inferred", "created", "created_inferred", "released",
-    "classification", "origin", "origin_code", "to", "info", "tags", "subject", "references",
-    "declassify_on", "classified_by", "reasons", "signer", "paragraphs", "diagnostics",
+    "source",
+    "id",
+    "id_inferred",
+    "created",
+    "created_inferred",
+    "released",
+    "classification",
+    "origin",
+    "origin_code",
+    "to",
+    "info",
+    "tags",
+    "subject",
+    "references",
+    "declassify_on",
+    "classified_by",
+    "reasons",
+    "signer",
+    "paragraphs",
+    "diagnostics",
 ]
 
 
@@ -117,7 +134,10 @@ def test_bad_usage_exits_2(capsys: pytest.CaptureFixture[str]) -> None:
 
 
 def test_python_dash_m_and_console_script() -> None:
-    for command in ([sys.executable, "-m", "sitegen"], [str(Path(sys.executable).parent / "sitegen")]):
+    for command in (
+        [sys.executable, "-m", "sitegen"],
+        [str(Path(sys.executable).parent / "sitegen")],
+    ):
         done = subprocess.run(
             [*command, "parse", "--json", str(EXAMPLE)], capture_output=True, text=True, check=False
         )

@@ -36,7 +36,7 @@ def test_agreement_with_file_names_kept(corpus: Path) -> None:
     """With the file name as the last resort, every ID is found."""
     result = measure(corpus.glob("*.txt"), keep_file_name=True)
     print("\n".join(result.lines()))
-    assert result.rate("id") >= 0.999
+    assert result.rate("id") >= 0.998
     assert result.rate("origin") >= 0.999
 
 

@@ -15,17 +15,62 @@ from sitegen.parse import parse_bytes, parse_cable
 
 # Pieces of real cable syntax, so generated text reaches deep into the parser.
 FRAGMENTS = [
-    "Reference ID: ", "Created: 2008-02-27 13:45", "Classification: ", "Origin: ",
-    "VZCZCXRO4567", "DE RUEHKB #0129/01 0581345", "ZNY CCCCC ZZH", "O 271345Z FEB 08",
-    "FM AMEMBASSY BAKU", "TO RUEHC/SECSTATE WASHDC IMMEDIATE 4812", "INFO ", "BT",
-    "C O N F I D E N T I A L SECTION 01 OF 02 BAKU 000129", "UNCLAS ", "S E C R E T",
-    "NOFORN", "SENSITIVE", "E.O. 12958: DECL: 02/27/2018", "DECL: OADR", "TAGS: ",
-    "PREL PGOV AJ", "OVIP (CLINTON, HILLARY)", "SUBJECT: ", "(C) ", "REF: ", "A. USUN 178",
-    "B) 07 STATE 123 AND 456", "(NOTAL)", "¶", "1. (C) ", "2. (S/NF) ", "Classified By: ",
-    "for reasons 1.4 (b) and (d).", "SUMMARY: ", "END SUMMARY", "RICE", "Azerbaijan,s",
-    "&either", "own8", ")", "(", "BAKU 00000129 002 OF 003", "PAGE 02 ROME 01196 01 OF 02",
-    "Wednesday, 02 July 2008, 06:27", "Cable dated:2005-11-16T09:53:00", "id: 1", "refid: ",
-    "\u2028", "\t", "\r\n", "\r", "\ufeff", "\x00", " ", "\n", "\n\n",
+    "Reference ID: ",
+    "Created: 2008-02-27 13:45",
+    "Classification: ",
+    "Origin: ",
+    "VZCZCXRO4567",
+    "DE RUEHKB #0129/01 0581345",
+    "ZNY CCCCC ZZH",
+    "O 271345Z FEB 08",
+    "FM AMEMBASSY BAKU",
+    "TO RUEHC/SECSTATE WASHDC IMMEDIATE 4812",
+    "INFO ",
+    "BT",
+    "C O N F I D E N T I A L SECTION 01 OF 02 BAKU 000129",
+    "UNCLAS ",
+    "S E C R E T",
+    "NOFORN",
+    "SENSITIVE",
+    "E.O. 12958: DECL: 02/27/2018",
+    "DECL: OADR",
+    "TAGS: ",
+    "PREL PGOV AJ",
+    "OVIP (CLINTON, HILLARY)",
+    "SUBJECT: ",
+    "(C) ",
+    "REF: ",
+    "A. USUN 178",
+    "B) 07 STATE 123 AND 456",
+    "(NOTAL)",
+    "¶",
+    "1. (C) ",
+    "2. (S/NF) ",
+    "Classified By: ",
+    "for reasons 1.4 (b) and (d).",
+    "SUMMARY: ",
+    "END SUMMARY",
+    "RICE",
+    "Azerbaijan,s",
+    "&either",
+    "own8",
+    ")",
+    "(",
+    "BAKU 00000129 002 OF 003",
+    "PAGE 02 ROME 01196 01 OF 02",
+    "Wednesday, 02 July 2008, 06:27",
+    "Cable dated:2005-11-16T09:53:00",
+    "id: 1",
+    "refid: ",
+    "\u2028",
+    "\t",
+    "\r\n",
+    "\r",
+    "\ufeff",
+    "\x00",
+    " ",
+    "\n",
+    "\n\n",
 ]
 
 text_of_fragments = st.lists(
@@ -67,7 +112,9 @@ def sample_cables(corpus: Path) -> list[bytes]:
     return [p.read_bytes() for p in sorted(corpus.glob("*.txt"))[::70]]
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=300, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(data=st.data())
 def test_corrupted_real_cables(sample_cables: list[bytes], data: st.DataObject) -> None:
     """Real cables with bytes flipped, cut, doubled and lines shuffled still parse."""
@@ -92,7 +139,9 @@ def test_corrupted_real_cables(sample_cables: list[bytes], data: st.DataObject) 
     _check(parse_bytes(bytes(raw), "corrupted.txt"))
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.binary(max_size=600))
 def test_cli_always_prints_an_object(
     tmp_path: Path, capsys: pytest.CaptureFixture[str], data: bytes

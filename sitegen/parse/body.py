@@ -7,7 +7,7 @@ import re
 from sitegen.model import Paragraph
 from sitegen.parse.fields import collapse
 
-_NUMBERED = re.compile(
+NUMBERED = re.compile(
     r"^[^\S\n]{0,8}(?P<pilcrow>¶[^\S\n]*)?(?P<num>\d{1,3})[^\S\n]*[.)](?!\d)[^\S\n]*"
     r"(?:\((?P<mark>[^()\n]{1,20})\))?",
     re.MULTILINE,
@@ -81,7 +81,7 @@ def find_paragraphs(lines: list[str], start: int) -> list[Paragraph]:
                 ):
                     out.append(Paragraph(None, mm.group("mark").strip(), index + 1))
             continue
-        m = _NUMBERED.match(line)
+        m = NUMBERED.match(line)
         if not m:
             continue
         number = int(m.group("num"))

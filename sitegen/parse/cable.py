@@ -20,16 +20,14 @@ from pathlib import Path, PurePath
 
 from sitegen.model import Cable, Diagnostic, Reference, Severity
 from sitegen.parse import body, dates, fields, ids
+from sitegen.parse.block import FieldsBlock, read_fields_block
 from sitegen.parse.caption import Caption, classification_name
-from sitegen.parse.fields import Fields, Line
 from sitegen.parse.metadata import Metadata, read_metadata
 from sitegen.parse.references import parse_references
 from sitegen.parse.repair import repair_lines
-from sitegen.parse.source import decode, split_lines
+from sitegen.parse.source import decode, split_lines, working_lines
 from sitegen.parse.transmission import Transmission, scan_transmission
 from sitegen.posts import PostTable, general_name, load_posts, post_key
-
-_FIELD_WINDOW = 200  # lines after the header within which the fields block must lie
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,14 +105,21 @@ def _parse(b: _Builder, text: str, repair: bool) -> None:
     cable.text = "\n".join(lines[start:])
     if meta:
         cable.header = dict(meta.extra)
+        if released := meta.values.get("released"):
+            cable.released = _header_datetime(released) or released
+            if cable.released == released and not re.match(r"^\d{4}-\d{2}-\d{2}", released):
+                b.report(
+                    meta.lines["released"], "warning", "bad-date", f"cannot read date {released!r}"
+                )
     if not any(line.strip() for line in lines[start:]):
         b.report(0, "error" if meta is None else "warning", "empty", "no cable text")
 
-    tx = scan_transmission(lines, start, len(lines))
+    work = working_lines(lines, start)
+    tx = scan_transmission(work, start, len(work))
     # The fields block follows the transmission header; a caption line that also holds the
     # fields (``Cable dated:... C O N F I D E N T I A L ... TAGS: ...``) is read again.
     fields_from = min([tx.end] + [c.line - 1 for c in tx.captions if c.line - 1 >= start])
-    found = _read_fields(lines, fields_from, len(lines))
+    found = read_fields_block(work, fields_from, len(work))
     paragraphs_from = found.body_start
 
     cable.to, cable.info = tx.to, tx.info
@@ -125,8 +130,8 @@ def _parse(b: _Builder, text: str, repair: bool) -> None:
     cable.subject = found.fields.subject
     cable.classified_by = found.fields.classified_by
     cable.reasons = found.fields.reasons
-    cable.paragraphs = body.find_paragraphs(lines, paragraphs_from)
-    cable.signer, _ = body.find_signer(lines, paragraphs_from, len(lines))
+    cable.paragraphs = body.find_paragraphs(work, paragraphs_from)
+    cable.signer, _ = body.find_signer(work, paragraphs_from, len(work))
 
     reading = lines[start:]
     if repair:
@@ -139,7 +144,7 @@ def _parse(b: _Builder, text: str, repair: bool) -> None:
     evidence = _DateEvidence(
         declassify_on=found.fields.declassify_on,
         term=secretaries().get((cable.signer or "").upper()),
-        lines=lines,
+        lines=work,
         start=start,
         found=found,
     )
@@ -152,131 +157,6 @@ def _parse(b: _Builder, text: str, repair: bool) -> None:
     _decide_origin(b, meta, tx, posts)
     _apply_header_lists(b, meta, posts)
     _check_missing(b, found)
-
-
-@dataclass(slots=True)
-class _Found:
-    fields: Fields
-    logical: list[Line]
-    ref_index: int | None
-    body_start: int
-    """Index of the first line after the fields block."""
-
-
-def _read_fields(lines: list[str], start: int, limit: int) -> _Found:
-    """Scan the fields block; stop at the first paragraph once a field has been seen.
-
-    Most blocks lie within a few dozen lines of the header: a short window is tried first.
-    """
-    found = _read_fields_in(lines, start, min(limit, start + 60))
-    if found.fields.subject_line or found.fields.tags_line or start + 60 >= limit:
-        return found
-    return _read_fields_in(lines, start, min(limit, start + _FIELD_WINDOW))
-
-
-def _read_fields_in(lines: list[str], start: int, window: int) -> _Found:
-    logical = fields.logical_lines(lines, start, window)
-    out = fields.Fields()
-    ref_index: int | None = None
-    last_field_line = start  # physical index after the last field block
-    seen = False
-    k = 0
-    while k < len(logical):
-        number, text = logical[k]
-        if seen and (body._NUMBERED.match(text) or number - 1 > last_field_line + 30):
-            break
-        if out.eo_line == 0 and (m := fields.EO.match(text)):
-            out.declassify_on, out.declassify_text = fields.read_declassification(m.group("rest"))
-            out.eo_line = number
-            seen, last_field_line = True, number
-        elif (
-            out.tags_line == 0
-            and (m := fields.TAGS.match(text))
-            and _looks_like_tags(m.group("rest"))
-        ):
-            parts = [m.group("rest")]
-            k += 1
-            while k < len(logical) and _tags_continuation(logical[k][1]):
-                parts.append(logical[k][1])
-                k += 1
-            out.tags = fields.split_tags(" ".join(parts))
-            out.tags_line = number
-            seen, last_field_line = True, logical[k - 1][0]
-            continue
-        elif out.subject_line == 0 and (m := fields.SUBJECT.match(text)):
-            parts = [m.group("rest")]
-            k += 1
-            while k < len(logical) and len(parts) < 6 and _subject_continuation(logical[k][1]):
-                parts.append(logical[k][1])
-                k += 1
-            subject = fields.collapse(" ".join(parts))
-            subject = fields.MARKING.sub("", subject, count=1).strip()
-            out.subject = subject or None
-            out.subject_line = number
-            seen, last_field_line = True, logical[k - 1][0]
-            continue
-        elif ref_index is None and fields.REF.match(text) and _is_ref_line(text):
-            ref_index = k
-            from sitegen.parse.references import read_block
-
-            _, k = read_block(logical, k)
-            seen, last_field_line = True, logical[k - 1][0]
-            continue
-        elif (
-            out.classified_line == 0
-            and (m := fields.CLASSIFIED_BY.match(text))
-            and _is_classified_line(text)
-        ):
-            parts = [m.group("rest")]
-            k += 1
-            while (
-                k < len(logical)
-                and len(parts) < 4
-                and logical[k][1].strip()
-                and not body._NUMBERED.match(logical[k][1])
-                and not fields.MARKING.match(logical[k][1])
-                and len(" ".join(parts)) < 200
-                and not re.search(r"\(\s*[a-hA-H]\s*\)\.?\s*$|\b[bd]\b\.?\s*$", parts[-1])
-            ):
-                parts.append(logical[k][1])
-                k += 1
-            out.classified_by, out.reasons = fields.split_classified_by(" ".join(parts))
-            out.classified_line = number
-            seen, last_field_line = True, logical[k - 1][0]
-            continue
-        k += 1
-    return _Found(out, logical, ref_index, last_field_line)
-
-
-def _looks_like_tags(rest: str) -> bool:
-    return bool(rest.strip()) and not re.search(r"[a-z]{3,}\s+[a-z]{3,}\s+[a-z]{3,}", rest)
-
-
-def _tags_continuation(text: str) -> bool:
-    stripped = text.strip()
-    return (
-        bool(stripped)
-        and len(stripped) < 70
-        and bool(re.fullmatch(r"[A-Z0-9 ,;()./&'-]+", stripped))
-        and not fields.SUBJECT.match(text)
-        and not fields.REF.match(text)
-        and not fields.EO.match(text)
-        and not re.match(r"^\s*(?:SIPDIS|CLASSIFIED|E\.O\.|PASS|FOR\b)", stripped, re.IGNORECASE)
-    )
-
-
-def _subject_continuation(text: str) -> bool:
-    stripped = text.strip()
-    return bool(stripped) and len(stripped) <= 100 and not fields._SUBJECT_STOP.match(text)
-
-
-def _is_ref_line(text: str) -> bool:
-    # ``Reftel`` in prose (``Reftel reported that...``) is not a REF block.
-    return bool(re.match(r"^\s*(?:REF|REFS|REFTEL|REFTELS|REFERENCES?|REF\(S\))\b\s*[:.;-]?", text))
-
-
-def _is_classified_line(text: str) -> bool:
-    return bool(re.search(r"\bBY\b|\bBY:", text, re.IGNORECASE))
 
 
 def _citing_year(cable: Cable) -> str | None:
@@ -347,6 +227,14 @@ def _id_from_text(
     post, serial = found
     year = _year_of(tx.dtg) or _year_of(tx.dated)
     stem_parts = ids.split_id(stem_id) if stem_id else None
+    if (
+        stem_parts
+        and serial == tx.de_serial
+        and stem_parts[1] == post
+        and stem_parts[2] % 10000 == serial
+        and (year is None or year == stem_parts[0])
+    ):
+        serial = stem_parts[2]  # the DE line keeps only the last four digits of the serial
     if year is None and stem_parts and stem_parts[1:] == (post, serial):
         year = stem_parts[0]
     year = year or fallback_year
@@ -387,7 +275,7 @@ class _DateEvidence:
         term: Secretary | None,
         lines: list[str],
         start: int,
-        found: _Found,
+        found: FieldsBlock,
     ) -> None:
         self.declassify_on = declassify_on
         self.term = term
@@ -474,7 +362,7 @@ def _page_dtg(lines: list[str], start: int, limit: int) -> tuple[int, int, int] 
     return None
 
 
-def _newest_explicit_reference(found: _Found, posts: PostTable) -> int | None:
+def _newest_explicit_reference(found: FieldsBlock, posts: PostTable) -> int | None:
     """The latest year written in a cable citation of the REF block."""
     if found.ref_index is None:
         return None
@@ -654,7 +542,7 @@ def _apply_header_lists(b: _Builder, meta: Metadata | None, posts: PostTable) ->
         cable.references = refs
 
 
-def _check_missing(b: _Builder, found: _Found) -> None:
+def _check_missing(b: _Builder, found: FieldsBlock) -> None:
     cable = b.cable
     if not cable.text.strip():
         return

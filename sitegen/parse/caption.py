@@ -31,6 +31,13 @@ _PREFIX = r"^\s*\(?(?:Telegram|TelegramRestricted by caption\.)?\s*"
 CAPTION = re.compile(
     _PREFIX + rf"(?P<level>S?(?:{_LEVEL_ALT}))(?P<rest>.*)$",
 )
+# Lower-cased copies keep the letter spacing: ``C o n f i d e n t i a l section 01 of 03``.
+_SPACED_LOWER = re.compile(
+    r"^\s*(?P<level>"
+    + "|".join(r"\s".join(w) for w in ("CONFIDENTIAL", "SECRET", "UNCLASSIFIED"))
+    + r")(?P<rest>\s.*)$",
+    re.IGNORECASE,
+)
 SECTION = re.compile(r"\bSECTION\s*0*(\d{1,3})\s*OF\s*0*(\d{1,3})\b", re.IGNORECASE)
 _POST_SERIAL = re.compile(
     r"^[\s/:,-]*(?P<post>[A-Z][A-Z.'&\- ]*?)\s*0*(?P<serial>\d{1,7})(?!\d)(?P<tail>.*)$"
@@ -56,7 +63,7 @@ class Caption:
 
 
 def _level_of(written: str) -> str:
-    key = re.sub(r"\s+", "", written).upper()
+    key = "".join(written.split()).upper()
     if key.startswith("SS"):
         key = key[1:]
     for word, level in _LEVEL_WORDS.items():
@@ -67,10 +74,12 @@ def _level_of(written: str) -> str:
 
 def read_caption(text: str, line: int) -> Caption | None:
     """Read one line as a caption; None when it is not one."""
-    m = CAPTION.match(text)
+    m = CAPTION.match(text) or _SPACED_LOWER.match(text)
     if not m:
         return None
     rest = m.group("rest")
+    if m.re is _SPACED_LOWER:
+        rest = rest.upper()
     if rest[:1].isalpha() and not _GLUED.match(rest):
         # ``SECRETARY``, ``CONFIDENTIALITY``: a level word must end where the word ends,
         # unless a post and serial are glued to it (``C O N F I D E N T I A LCAIRO 000123``).

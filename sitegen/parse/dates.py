@@ -26,6 +26,7 @@ DAY_LINE = re.compile(
 )
 # ``Cable dated:2005-11-16T09:53:00``
 CABLE_DATED = re.compile(r"Cable dated:\s*(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})")
+CABLE_DATED_PREFIX = re.compile(r"^\s*Cable dated:\s*\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?")
 # ``MM/DD/YYYY`` (also 2-digit years, ``-`` or ``.`` separators).
 NUMERIC_DATE = re.compile(r"\b(\d{1,2})\s?[/.-]\s?(\d{1,2})\s?[/.-]\s?(\d{4}|\d{2})\b")
 WORD_DATE = re.compile(rf"\b(\d{{1,2}})\s*({_MONTH_ALT})[A-Z]*\.?,?\s*(\d{{4}}|\d{{2}})\b", re.I)

@@ -38,13 +38,22 @@ MARKING = re.compile(
     r"^\s*\((?P<mark>(?:U|C|S|TS|SBU|LOU|FOUO|CUI|NF|[CSU]\s?//?\s?\w+)[^)]{0,20})\)\s*"
 )
 # Where a wrapped SUBJECT stops.
-_SUBJECT_STOP = re.compile(
+SUBJECT_STOP = re.compile(
     r"^\s*(?:REF|REFS|REFTEL|REFERENCE|CLASSIFIED|CLASSIFED|E\.?\s?O\.?\s*1|EO\s*1|TAGS?\b|"
     r"¶|\d{1,3}\s*[.)]|\([A-Z/]{1,8}\)|SUMMARY|SIPDIS|BT\b|PASS\b|DEPARTMENT FOR|STATE FOR|"
     r"FOR\s|-{3,}|_{3,}|=+)",
     re.IGNORECASE,
 )
-_SPLIT_AT = re.compile(r"\s(?=(?:E\.O\.\s*1\d{4}|TAGS:|SUBJECT:|SUBJ:|REF:|SIPDIS\s))")
+_SPLIT_AT = re.compile(
+    r"(?<![:\s])\s+(?=(?:E\.O\.\s*1\d{4}|TAGS:|SUBJECT:|SUBJ:|SIPDIS\s|"
+    r"(?-i:Classified\s+[Bb]y\b|CLASSIFIED\s+BY:|classified\s+by\b)|\((?:U|C|S|SBU)\)\s|"
+    r"¶?\d{1,2}\.\s?\((?:U|C|S|SBU|S/NF|C/NF|SBU/NF)\)))|(?<![A-Z])(?=REF(?:S|TEL)?:)"
+    r"|(?<=[0-9A-Z])(?=E\.O\.\s*1\d{4})|(?<=\d)(?=TAGS:|SUBJECT:)",
+    re.IGNORECASE,
+)
+_GLUED_REF = re.compile(r"(?<=\S)\s*(?<![A-Z])REF(?:S|TEL)?:")
+_LOWER = re.compile(r"[a-z]")
+_FIELD_LABEL = re.compile(r"^\s*(?:SUBJECT|SUBJ|TAGS|E\.O\.)\s*:?")
 
 
 def logical_lines(lines: list[str], start: int, limit: int) -> list[Line]:
@@ -55,11 +64,17 @@ def logical_lines(lines: list[str], start: int, limit: int) -> list[Line]:
     out: list[Line] = []
     for i in range(start, limit):
         text = lines[i]
+        upper = text.upper()
         if (
-            len(text) > 60
-            and ("TAGS:" in text or "E.O. 1" in text)
-            and ("SUBJECT:" in text or "TAGS:" in text)
-        ):
+            len(text) > 24
+            and (
+                (
+                    ("TAGS:" in upper or "E.O. 1" in upper)
+                    and ("SUBJECT:" in upper or "TAGS:" in upper)
+                )
+                or (_FIELD_LABEL.match(text) and _SPLIT_AT.search(text))
+            )
+        ) or ((ref := _GLUED_REF.search(text)) and not _LOWER.search(text, 0, ref.start())):
             for part in _SPLIT_AT.split(text):
                 out.append((i + 1, part))
         else:
@@ -101,34 +116,40 @@ def read_declassification(rest: str) -> tuple[str | None, str | None]:
 
 
 def split_tags(text: str) -> list[str]:
-    """TAGS codes in order, upper case, without duplicates; people kept whole."""
+    """TAGS codes in order, upper case, without duplicates; people kept whole.
+
+    A person is written ``OVIP (CLINTON, HILLARY)`` or, in a comma list, ``CLINTON, HILLARY``.
+    """
     text = text.upper().replace("\u2028", " ")
     found: list[str] = []
-    # Parenthesised people: ``OVIP (CLINTON, HILLARY)``.
-    people = re.findall(r"\(([^()]*)\)", text)
-    text = re.sub(r"\([^()]*\)", " , ", text)
-    tokens = [t for t in re.split(r"[\s,;]+", text) if t.strip(" .")]
-    i = 0
-    while i < len(tokens):
-        token = tokens[i].strip(" .")
-        nxt = tokens[i + 1].strip(" .") if i + 1 < len(tokens) else ""
-        if (
-            nxt
-            and "," in text
-            and _looks_like_name(token)
-            and _looks_like_name(nxt)
-            and re.search(re.escape(token) + r"\s*,\s*" + re.escape(nxt), text)
-        ):
-            found.append(f"{token}, {nxt}")
-            i += 2
+    for piece in _PARENTHESISED.split(text):
+        if piece.startswith("("):
+            name = collapse(piece[1:-1]).strip(" ,")
+            if name:
+                found.append(name)
             continue
-        found.append(token)
-        i += 1
-    for person in people:
-        name = collapse(person).strip(" ,")
-        if name:
-            found.append(name)
-    return list(dict.fromkeys(t for t in found if t))
+        tokens = [t.strip(" .") for t in _TAG_SEPARATORS.split(piece)]
+        tokens = [t for t in tokens if t]
+        i = 0
+        while i < len(tokens):
+            token = tokens[i]
+            nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
+            if (
+                nxt
+                and _looks_like_name(token)
+                and _looks_like_name(nxt)
+                and re.search(re.escape(token) + r"\s*,\s*" + re.escape(nxt), piece)
+            ):
+                found.append(f"{token}, {nxt}")
+                i += 2
+                continue
+            found.append(token)
+            i += 1
+    return list(dict.fromkeys(found))
+
+
+_PARENTHESISED = re.compile(r"(\([^()]*\))")
+_TAG_SEPARATORS = re.compile(r"[\s,;]+")
 
 
 def _looks_like_name(token: str) -> bool:
@@ -143,12 +164,24 @@ def read_reasons(text: str) -> list[str]:
         section = re.sub(r"\s", "", parts[k])
         tail = parts[k + 1] if k + 1 < len(parts) else ""
         tail = re.split(r"[.;]\s+[A-Z]|\bE\.?O\.?\b", tail)[0]
+        tail = _LETTER_RANGE.sub(_expand_range, tail)
         letters = re.findall(r"(?<![A-Za-z])([A-Ha-h])(?![A-Za-z])", tail)
         if letters:
             out.extend(f"{section}({c.lower()})" for c in dict.fromkeys(x.lower() for x in letters))
         else:
             out.append(section)
     return list(dict.fromkeys(out))
+
+
+_LETTER_RANGE = re.compile(r"\(?\b([A-Ha-h])\)?\s*(?:-|through|thru)\s*\(?([A-Ha-h])\b\)?")
+
+
+def _expand_range(m: re.Match[str]) -> str:
+    """``(b)-(d)`` -> ``b c d``."""
+    first, last = m.group(1).lower(), m.group(2).lower()
+    if first > last:
+        return m.group(0)
+    return " ".join(chr(c) for c in range(ord(first), ord(last) + 1))
 
 
 def split_classified_by(text: str) -> tuple[str | None, list[str]]:

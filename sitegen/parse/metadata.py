@@ -70,6 +70,24 @@ def read_metadata(lines: list[str]) -> Metadata | None:
 _RECORD_KEYS = {"id", "date", "refid", "origin", "classification", "destination", "header"}
 
 
+_CSV_RECORD = re.compile(
+    r"^\s*(?P<created>\d{4}-\d{2}-\d{2} \d{2}:\d{2})(?::\d{2})?\t(?P<id>[0-9A-Z]+)\t"
+    r"(?P<origin>[^\t]*)\t(?P<classification>[^\t]*)\t(?P<references>[^\t]*)"
+)
+
+
+def read_csv_record(text: str, line: int) -> Metadata | None:
+    """A row of the release's CSV quoted in a cable: created, ID, origin, classification."""
+    m = _CSV_RECORD.match(text)
+    if not m:
+        return None
+    meta = Metadata()
+    for key in ("created", "id", "origin", "classification"):
+        if m.group(key).strip():
+            meta.values[key], meta.lines[key] = m.group(key).strip(), line
+    return meta
+
+
 def read_record_block(lines: list[str], start: int, limit: int) -> tuple[Metadata, int] | None:
     """The release's record block (``id: 24456`` / ``refid:`` ... ``header ends``).
 

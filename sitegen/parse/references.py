@@ -11,17 +11,40 @@ import re
 from dataclasses import dataclass
 
 from sitegen.model import Reference
-from sitegen.parse.fields import CLASSIFIED_BY, EO, SUBJECT, TAGS, Line, collapse
+from sitegen.parse.fields import CLASSIFIED_BY, EO, REF, SUBJECT, TAGS, Line, collapse
 from sitegen.posts import PostTable
 
 PAGE_BREAK = re.compile(
-    r"^\s*(?:PAGE\s+\d+\s+)?[A-Z][A-Z .]*?\s+0*\d{1,8}\s+0*\d{1,3}\s+OF\s+0*\d{1,3}\s*$"
+    r"^\s*(?:PAGE\s+\d+\s+)?[A-Z][A-Z .]*?\s+0*\d{1,8}\s+0*\d{1,3}(?:\.\d+)?\s+OF\s+0*\d{1,3}"
+    r"(?:\s+\d{6}Z)?\s*$"
 )
+# A page break glued into a line: ``TOKYO 00005805  001.2 OF 004``.
+_PAGE_BREAK_INLINE = re.compile(
+    r"(?P<words>(?:[A-Z]+ ){0,3}[A-Z]+)\s+0{2,}\d{1,7}\s+0*\d{1,3}(?:\.\d+)?\s+OF\s+0*\d{1,3}\b"
+)
+
+
+def strip_page_breaks(text: str, posts: PostTable) -> str:
+    """``... ON NATO, GEORGIA DUSHANBE 00001464 001.2 OF 002`` -> ``... ON NATO, GEORGIA``.
+
+    Only the words that name a post belong to the page break; the rest is text.
+    """
+
+    def cut(m: re.Match[str]) -> str:
+        words = m.group("words").split(" ")
+        for n in range(len(words), 0, -1):
+            if posts.is_known(" ".join(words[-n:])):
+                return " ".join(words[:-n])
+        return " ".join(words[:-1])
+
+    return _PAGE_BREAK_INLINE.sub(cut, text)
+
+
 _LABEL = re.compile(
-    r"(?:(?<=^)|(?<=[\s,;]))(?:¶\s*)?(?:\((?P<p>[A-Z])\)|(?P<d>[A-Z])\s?[.):](?=\s|$|[A-Z0-9(])|"
+    r"(?:(?<=^)|(?<=[\s,;]))(?:¶\s*)?(?:\(\s?(?P<p>[A-Z])\s?\)|(?P<d>[A-Z])\s?[.):](?=\s|$|[A-Z0-9(])|"
     r"(?P<h>[A-Z])\s+-\s)"
 )
-_ITEM_START = re.compile(r"^\s*(?:¶\s*)?(?:\((?P<p>[A-Z])\)|(?P<d>[A-Z])\s?[.):])\s")
+_ITEM_START = re.compile(r"^\s*(?:¶\s*)?(?:\(\s?(?P<p>[A-Z])\s?\)|(?P<d>[A-Z])\s?[.):])\s")
 _BLOCK_STOP = re.compile(
     r"^\s*(?:¶\s*\d|\d{1,3}\s*[.)]\s|SUMMARY\b|BEGIN SUMMARY|SIPDIS\s*$|\(U\)\s|\(C\)\s|\(S\)\s|"
     r"\(SBU\)\s|-{5,})",
@@ -44,14 +67,9 @@ class Citation:
 
 def read_block(lines: list[Line], k: int) -> tuple[list[Line], int]:
     """The logical lines of the REF block starting at ``lines[k]``, and the index after it."""
-    m = re.match(r"^(\s*\S+?\s*[:.;-]?\s*)", lines[k][1])
-    first_rest = lines[k][1]
-    from sitegen.parse.fields import REF
-
-    rm = REF.match(first_rest)
-    block: list[Line] = [
-        (lines[k][0], rm.group("rest") if rm else first_rest[m.end() if m else 0 :])
-    ]
+    first = lines[k][1]
+    label = REF.match(first)
+    block: list[Line] = [(lines[k][0], label.group("rest") if label else first)]
     labels_seen = _labels_in(block[0][1])
     j = k + 1
     while j < len(lines):
@@ -59,7 +77,9 @@ def read_block(lines: list[Line], k: int) -> tuple[list[Line], int]:
         if not text.strip():
             # A blank line ends the block unless the next entry follows it.
             nxt = j + 1
-            while nxt < len(lines) and not lines[nxt][1].strip():
+            while nxt < len(lines) and (
+                not lines[nxt][1].strip() or PAGE_BREAK.match(lines[nxt][1])
+            ):
                 nxt += 1
             if nxt < len(lines) and _continues(lines[nxt][1], labels_seen):
                 j = nxt
@@ -214,6 +234,24 @@ def _cable_id(year: str | None, code: str, serial: str) -> str | None:
     return f"{year}{code}{number}"
 
 
+def _entry_references(
+    label: str | None, entry: str, cites: list[Citation], line: int
+) -> list[Reference]:
+    """One reference per cable cited in the entry, or one with a null ID when none is."""
+    if not cites:
+        return [Reference(label, entry, None, line)]
+    if len(cites) == 1:
+        return [Reference(label, entry, cites[0].id, line)]
+    out = []
+    for cite in cites:
+        span = collapse(entry[cite.start : cite.end])
+        text = (
+            span if not span[:1].isdigit() or cite.post_text in span else f"{cite.post_text} {span}"
+        )
+        out.append(Reference(label, text, cite.id, line))
+    return out
+
+
 def parse_references(
     lines: list[Line], k: int, year: str | None, posts: PostTable
 ) -> tuple[list[Reference], int]:
@@ -234,25 +272,21 @@ def parse_references(
         if label and re.match(rf"^\(?{label}[.)]\s", entry):
             entry = entry[2:].strip() if entry[1] in ".)" else entry[3:].strip()
         line = max((n for off, n in starts if off <= s), default=block[0][0])
+        entry = strip_page_breaks(entry, posts)
         cites = find_citations(entry, year, posts)
         serial_only = _SERIAL_ONLY.match(entry)
         if not cites and serial_only and previous:
             # ``A) CALCUTTA 00354 B) 00357``: a bare serial names the previous entry's post.
             code, yy = previous
             cites = [Citation(0, len(entry), code, _cable_id(yy, code, serial_only.group(1)))]
-        previous = None
-        if cites and cites[-1].id:
-            previous = (cites[-1].id and _code_year(cites[-1].id))
-        if not cites:
-            refs.append(Reference(label, entry, None, line))
-        elif len(cites) == 1:
-            refs.append(Reference(label, entry, cites[0].id, line))
+        previous = _code_year(cites[-1].id) if cites and cites[-1].id else None
+        if cites and ";" in entry:
+            # ``05 VATICAN 477 ET AL.; WARSAW 801; DOE-ROE TELCONS``: each part on its own.
+            for part in (p.strip(" ,") for p in entry.split(";")):
+                if part:
+                    refs.extend(
+                        _entry_references(label, part, find_citations(part, year, posts), line)
+                    )
         else:
-            for cite in cites:
-                span = collapse(entry[cite.start : cite.end])
-                if not re.match(r"^\d", span) or cite.post_text in span:
-                    text = span
-                else:
-                    text = f"{cite.post_text} {span}"
-                refs.append(Reference(label, text, cite.id, line))
+            refs.extend(_entry_references(label, entry, cites, line))
     return refs, end

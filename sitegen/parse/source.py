@@ -6,6 +6,7 @@ Cables carry U+2028 and other Unicode separators *inside* lines, so lines are sp
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_right
 
 from sitegen.model import Diagnostic
@@ -40,6 +41,34 @@ def split_lines(text: str) -> list[str]:
     if lines and lines[-1] == "":
         lines.pop()
     return lines
+
+
+_BACKSLASH_END = re.compile(r"\s*\\+\s*$")
+_CSV_ROW = re.compile(r"^\s*\d{4}-\d{2}-\d{2} \d{2}:\d{2}(?::\d{2})?\t")
+
+
+def working_lines(lines: list[str], start: int = 0) -> list[str]:
+    """The lines the parser reads: the same count, with copying artefacts taken out.
+
+    Some copies quote the release's CSV row: fields separated by tabs, every line ending in
+    a backslash. The backslashes are dropped, and after such a row only the text before a tab
+    is kept (what follows is the next CSV column). The original lines are never changed.
+    """
+    body = lines[start:]
+    ends = sum(1 for line in body if line.endswith("\\") or line.endswith("\\ "))
+    has_row = any(_CSV_ROW.match(line) for line in body[:80])
+    if ends < 3 and not has_row:
+        return lines
+    out = lines[:start]
+    seen_row = False
+    for line in body:
+        if ends >= 3:
+            line = _BACKSLASH_END.sub("", line)
+        if seen_row and "\t" in line:
+            line = line.split("\t", 1)[0]
+        seen_row = seen_row or bool(_CSV_ROW.match(line))
+        out.append(line)
+    return out
 
 
 class Joined:

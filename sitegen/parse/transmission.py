@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 
 from sitegen.parse import dates
 from sitegen.parse.caption import Caption, caveats_of_line, read_caption
-from sitegen.parse.metadata import Metadata, read_record_block
+from sitegen.parse.metadata import Metadata, read_csv_record, read_record_block
 
 _FM = re.compile(r"^\s*FM\s+(?P<who>\S.*?)\s*$")
 _TO = re.compile(r"^\s*TO\s+(?P<who>\S.*?)\s*$")
@@ -77,7 +77,8 @@ def recipient_name(text: str) -> str | None:
 
 def _recipients(lines: list[str], i: int, limit: int, first: str, out: list[str]) -> int:
     """Read a TO or INFO list starting at line ``i``; returns the index after it."""
-    if name := recipient_name(first):
+    excluded = first.startswith("XMT ")
+    if not excluded and (name := recipient_name(first)):
         out.append(name)
     i += 1
     while i < limit:
@@ -91,7 +92,9 @@ def _recipients(lines: list[str], i: int, limit: int, first: str, out: list[str]
             or dates.DAY_LINE.match(text)
         ):
             break
-        if name := recipient_name(text):
+        if text.startswith("XMT ") or "/XMT " in text:
+            excluded = True  # the stations after XMT are exempted from a collective
+        if not excluded and (name := recipient_name(text)):
             out.append(name)
         i += 1
     return i
@@ -129,6 +132,8 @@ def scan_transmission(lines: list[str], start: int, limit: int) -> Transmission:
                 continue
             i = _recipients(lines, i, limit, m.group("who"), result.info)
             continue
+        elif result.record is None and (row := read_csv_record(text, i + 1)):
+            result.record = row
         elif m := _DE.match(text):
             result.de_serials.append(int(m.group("serial")))
             if result.de_serial is not None:
@@ -142,7 +147,7 @@ def scan_transmission(lines: list[str], start: int, limit: int) -> Transmission:
         elif found := dates.parse_day_line(text) or dates.parse_cable_dated(text):
             if result.dated is None:
                 result.dated, result.dated_line = found, i + 1
-            caption = read_caption(re.sub(r"^\s*Cable dated:\S*", "", text), i + 1)
+            caption = read_caption(dates.CABLE_DATED_PREFIX.sub("", text), i + 1)
             if caption:
                 result.captions.append(caption)
                 caption_seen_at = i
@@ -159,6 +164,12 @@ def scan_transmission(lines: list[str], start: int, limit: int) -> Transmission:
             result.fouo = result.fouo or fouo
         i += 1
     result.end = i
+    if result.record and result.de_serial is not None:
+        # A record quoted in the text may describe another cable: the DE line decides.
+        written = result.record.values.get("id", "")
+        serial = re.search(r"(\d+)$", written)
+        if serial and int(serial.group(1)) % 10000 != result.de_serial % 10000:
+            result.record = None
     return result
 
 
