@@ -12,7 +12,7 @@ import csv
 import re
 from collections import Counter
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, timedelta
 from functools import cache, cached_property
 from importlib import resources
@@ -114,7 +114,7 @@ def _parse(b: _Builder, text: str, repair: bool) -> None:
     if not any(line.strip() for line in lines[start:]):
         b.report(0, "error" if meta is None else "warning", "empty", "no cable text")
 
-    work = working_lines(lines, start)
+    work = working_lines(lines, start, text)
     tx = scan_transmission(work, start, len(work))
     # The fields block follows the transmission header; a caption line that also holds the
     # fields (``Cable dated:... C O N F I D E N T I A L ... TAGS: ...``) is read again.
@@ -151,7 +151,9 @@ def _parse(b: _Builder, text: str, repair: bool) -> None:
     _decide_id(b, meta, tx, stem, evidence)
     year = _citing_year(cable)
     if found.ref_index is not None:
-        cable.references = parse_references(found.logical, found.ref_index, year, posts)[0]
+        refs = parse_references(found.logical, found.ref_index, year, posts)[0]
+        # A cable never cites itself: such an "entry" is its own caption caught in the list.
+        cable.references = [r if r.id != cable.id else replace(r, id=None) for r in refs]
     _decide_created(b, meta, tx, evidence, found.fields.eo_line)
     _decide_classification(b, meta, tx)
     _decide_origin(b, meta, tx, posts)

@@ -29,6 +29,7 @@ CABLE_DATED = re.compile(r"Cable dated:\s*(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2}
 CABLE_DATED_PREFIX = re.compile(r"^\s*Cable dated:\s*\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?")
 # ``MM/DD/YYYY`` (also 2-digit years, ``-`` or ``.`` separators).
 NUMERIC_DATE = re.compile(r"\b(\d{1,2})\s?[/.-]\s?(\d{1,2})\s?[/.-]\s?(\d{4}|\d{2})\b")
+YEAR_FIRST_DATE = re.compile(r"\b((?:19|20)\d{2})\s?[/.-]\s?(\d{1,2})\s?[/.-]\s?(\d{1,2})\b")
 WORD_DATE = re.compile(rf"\b(\d{{1,2}})\s*({_MONTH_ALT})[A-Z]*\.?,?\s*(\d{{4}}|\d{{2}})\b", re.I)
 
 
@@ -80,7 +81,10 @@ def parse_cable_dated(line: str) -> str | None:
 
 
 def parse_loose_date(text: str) -> str | None:
-    """A calendar date written ``02/27/2018``, ``2/8/19`` or ``27 FEB 2018``."""
+    """A calendar date written ``02/27/2018``, ``2/8/19``, ``2018/02/27`` or ``27 FEB 2018``."""
+    m = YEAR_FIRST_DATE.search(text)
+    if m and (found := iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))):
+        return found
     m = NUMERIC_DATE.search(text)
     if m:
         month, day, year = int(m.group(1)), int(m.group(2)), int(m.group(3))

@@ -53,33 +53,34 @@ _SPLIT_AT = re.compile(
 )
 _GLUED_REF = re.compile(r"(?<=\S)\s*(?<![A-Z])REF(?:S|TEL)?:")
 _LOWER = re.compile(r"[a-z]")
-_FIELD_LABEL = re.compile(r"^\s*(?:SUBJECT|SUBJ|TAGS|E\.O\.)\s*:?")
+_FIELD_LABEL = re.compile(r"^\s*(?:SUBJECT|SUBJ|TAGS|E\.O\.|REF|REFS|REFTEL)\s*:?")
 
 
 def logical_lines(lines: list[str], start: int, limit: int) -> list[Line]:
     """Lines from ``start`` to ``limit``, collapsed field lines split at field labels.
 
-    Some copies hold ``SIPDIS E.O. 12958: DECL: ... TAGS: PREL ...`` on one line.
+    Some copies hold ``SIPDIS E.O. 12958: DECL: ... TAGS: PREL ...`` on one line, or a
+    subject followed by ``REF:`` and ``Classified By:`` on the same line.
     """
     out: list[Line] = []
     for i in range(start, limit):
         text = lines[i]
-        upper = text.upper()
-        if (
-            len(text) > 24
-            and (
-                (
-                    ("TAGS:" in upper or "E.O. 1" in upper)
-                    and ("SUBJECT:" in upper or "TAGS:" in upper)
-                )
-                or (_FIELD_LABEL.match(text) and _SPLIT_AT.search(text))
-            )
-        ) or ((ref := _GLUED_REF.search(text)) and not _LOWER.search(text, 0, ref.start())):
-            for part in _SPLIT_AT.split(text):
-                out.append((i + 1, part))
+        if ":" in text and len(text) > 24 and _collapsed(text):
+            out.extend((i + 1, part) for part in _SPLIT_AT.split(text))
         else:
             out.append((i + 1, text))
     return out
+
+
+def _collapsed(text: str) -> bool:
+    """Does this line hold more than one field?"""
+    upper = text.upper()
+    if ("TAGS:" in upper or "E.O. 1" in upper) and ("SUBJECT:" in upper or "TAGS:" in upper):
+        return True
+    if _FIELD_LABEL.match(text) and _SPLIT_AT.search(text):
+        return True
+    ref = _GLUED_REF.search(text) if "REF" in upper else None
+    return ref is not None and not _LOWER.search(text, 0, ref.start())
 
 
 def collapse(text: str) -> str:

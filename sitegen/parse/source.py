@@ -47,15 +47,17 @@ _BACKSLASH_END = re.compile(r"\s*\\+\s*$")
 _CSV_ROW = re.compile(r"^\s*\d{4}-\d{2}-\d{2} \d{2}:\d{2}(?::\d{2})?\t")
 
 
-def working_lines(lines: list[str], start: int = 0) -> list[str]:
+def working_lines(lines: list[str], start: int = 0, text: str | None = None) -> list[str]:
     """The lines the parser reads: the same count, with copying artefacts taken out.
 
     Some copies quote the release's CSV row: fields separated by tabs, every line ending in
     a backslash. The backslashes are dropped, and after such a row only the text before a tab
     is kept (what follows is the next CSV column). The original lines are never changed.
     """
+    if text is not None and "\\" not in text and "\t" not in text:
+        return lines  # the common case, decided without looking at each line
     body = lines[start:]
-    ends = sum(1 for line in body if line.endswith("\\") or line.endswith("\\ "))
+    ends = sum(1 for line in body if line.endswith(("\\", "\\ ")))
     has_row = any(_CSV_ROW.match(line) for line in body[:80])
     if ends < 3 and not has_row:
         return lines

@@ -33,6 +33,9 @@ _PRECEDENCE = re.compile(
 )
 _RI = re.compile(r"^[A-Z0-9]{4,8}/")
 
+_DTG_START = set("OPRZ0123456789")
+_DAY_START = {"Mo", "Tu", "We", "Th", "Fr", "Sa", "Su"}
+_ENDS_NOISE = ("IMMEDIATE", "PRIORITY", "ROUTINE", "FLASH", "IMMED")
 ZNY_LEVELS = {"C": "CONFIDENTIAL", "S": "SECRET", "U": "UNCLASSIFIED", "E": "UNCLASSIFIED"}
 
 
@@ -68,10 +71,11 @@ def recipient_name(text: str) -> str | None:
     text = _RI.sub("", text.strip())
     if text.startswith("XMT "):
         return None
-    previous = None
-    while previous != text:
-        previous = text
-        text = _PRECEDENCE.sub("", text).strip()
+    while text and (text[-1].isdigit() or text.endswith(_ENDS_NOISE)):
+        trimmed = _PRECEDENCE.sub("", text).strip()
+        if trimmed == text:
+            break
+        text = trimmed
     return text or None
 
 
@@ -118,23 +122,24 @@ def scan_transmission(lines: list[str], start: int, limit: int) -> Transmission:
         if not stripped:
             i += 1
             continue
-        if result.dtg is None and (found := dates.parse_dtg(stripped)):
+        head = stripped[:2]
+        if result.dtg is None and head[:1] in _DTG_START and (found := dates.parse_dtg(stripped)):
             result.dtg, result.dtg_line = found, i + 1
-        elif m := _FM.match(text):
+        elif head == "FM" and (m := _FM.match(text)):
             if result.fm is None:
                 result.fm, result.fm_line = m.group("who"), i + 1
-        elif m := _TO.match(text):
+        elif head == "TO" and (m := _TO.match(text)):
             i = _recipients(lines, i, limit, m.group("who"), result.to)
             continue
-        elif m := _INFO.match(text):
+        elif head == "IN" and (m := _INFO.match(text)):
             if _DISTRIBUTION.search(m.group("who")):
                 i = _skip_distribution(lines, i, limit)
                 continue
             i = _recipients(lines, i, limit, m.group("who"), result.info)
             continue
-        elif result.record is None and (row := read_csv_record(text, i + 1)):
+        elif result.record is None and "\t" in text and (row := read_csv_record(text, i + 1)):
             result.record = row
-        elif m := _DE.match(text):
+        elif head == "DE" and (m := _DE.match(text)):
             result.de_serials.append(int(m.group("serial")))
             if result.de_serial is not None:
                 i += 1
@@ -142,9 +147,11 @@ def scan_transmission(lines: list[str], start: int, limit: int) -> Transmission:
             result.de_serial = int(m.group("serial"))
             hhmm = m.group("hhmm")
             result.de_julian = (int(m.group("jday")), int(hhmm[:2]), int(hhmm[2:]))
-        elif m := _ZNY.match(text):
+        elif head == "ZN" and (m := _ZNY.match(text)):
             result.zny_level = ZNY_LEVELS.get(m.group("cls"))
-        elif found := dates.parse_day_line(text) or dates.parse_cable_dated(text):
+        elif (head in _DAY_START or "Cable dated" in text) and (
+            found := dates.parse_day_line(text) or dates.parse_cable_dated(text)
+        ):
             if result.dated is None:
                 result.dated, result.dated_line = found, i + 1
             caption = read_caption(dates.CABLE_DATED_PREFIX.sub("", text), i + 1)
