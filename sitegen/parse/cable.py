@@ -284,6 +284,7 @@ class _DateEvidence:
         self._lines = lines
         self._start = start
         self._found = found
+        self._mentioned: list[tuple[int | None, int, int]] | None = None
 
     @cached_property
     def text_years(self) -> Counter[int]:
@@ -313,19 +314,49 @@ class _DateEvidence:
                     continue
                 if self.term and not self.term.start <= guess <= self.term.end:
                     continue
+                guess = self._after_mentioned(guess)
                 return self._on_page_day(guess), (
                     f"estimated as the declassification date minus {years} years"
                 )
         if year is not None:
-            return f"{dates.full_year(int(year))}-01-01", "estimated from the year of the cable ID"
+            return self._in_year(dates.full_year(int(year)), "the year of the cable ID")
         floor = max(self.newest_reference or 0, (latest_mentioned or 0) - 5)
         candidates = [(n, y) for y, n in self.text_years.items() if y >= floor]
         if candidates:
-            best = max(candidates)[1]
-            return f"{best}-01-01", "estimated from the years the text mentions"
+            return self._in_year(max(candidates)[1], "the years the text mentions")
         if self.newest_reference:
             return f"{self.newest_reference}-01-01", "estimated from the newest reference"
         return None, ""
+
+    def _after_mentioned(self, guess: str) -> str:
+        """A cable is written after the events it reports: a date the text mentions a few
+        days after the estimate moves it there."""
+        base = date.fromisoformat(guess)
+        later = [d for d in self.mentioned_dates(base.year) if base < d <= base + timedelta(3)]
+        return max(later).isoformat() if later else guess
+
+    def _in_year(self, year: int, source: str) -> tuple[str, str]:
+        """The latest date of ``year`` the text mentions (the month is then mostly right),
+        else 1 January."""
+        dates_in_year = [d for d in self.mentioned_dates(year) if d.year == year]
+        if dates_in_year:
+            return max(
+                dates_in_year
+            ).isoformat(), f"estimated from {source} and the dates it mentions"
+        return f"{year}-01-01", f"estimated from {source}"
+
+    def mentioned_dates(self, year: int) -> list[date]:
+        """Dates the text mentions (``July 17``, ``17 July 2005``), undated ones in ``year``."""
+        if self._mentioned is None:
+            text = "\n".join(self._lines[self._start : self._start + 300])
+            self._mentioned = dates.mentioned_dates(text)
+        out = []
+        for y, month, day in self._mentioned:
+            try:
+                out.append(date(y or year, month, day))
+            except ValueError:
+                continue
+        return out
 
     def _on_page_day(self, guess: str) -> str:
         """Move an estimate to the day of month that the page-break lines' DTG gives."""

@@ -106,3 +106,30 @@ def shift_years(iso_date: str, years: int) -> str:
         return d.replace(year=d.year + years).isoformat()
     except ValueError:
         return d.replace(year=d.year + years, day=28).isoformat()
+
+
+_MONTH_NAMES = (
+    "January|February|March|April|May|June|July|August|September|October|November|December|"
+    "Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sept|Sep|Oct|Nov|Dec"
+)
+_MONTH_DAY = re.compile(
+    rf"\b(?P<month>{_MONTH_NAMES})\.?\s+(?P<day>\d{{1,2}})(?:st|nd|rd|th)?\b"
+    r"(?:,?\s+(?P<year>(?:19|20)\d\d))?",
+    re.IGNORECASE,
+)
+_DAY_MONTH = re.compile(
+    rf"\b(?P<day>\d{{1,2}})\s+(?P<month>{_MONTH_NAMES})\b\.?(?:,?\s+(?P<year>(?:19|20)\d\d))?",
+    re.IGNORECASE,
+)
+
+
+def mentioned_dates(text: str) -> list[tuple[int | None, int, int]]:
+    """(year or None, month, day) of every date written in words in ``text``."""
+    out: list[tuple[int | None, int, int]] = []
+    for pattern in (_MONTH_DAY, _DAY_MONTH):
+        for m in pattern.finditer(text):
+            year = int(m.group("year")) if m.group("year") else None
+            day = int(m.group("day"))
+            if 1 <= day <= 31:
+                out.append((year, MONTHS[m.group("month")[:3].upper()], day))
+    return out
