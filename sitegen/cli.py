@@ -14,11 +14,30 @@ from pathlib import Path
 from typing import TextIO
 
 from sitegen import __version__
+from sitegen.build import build
+from sitegen.config import Config, load_config
 from sitegen.diagnostics import format_report, worst
+from sitegen.errors import ConfigError, SitegenError
 from sitegen.model import Cable, cable_to_json
 from sitegen.parse import parse_file
+from sitegen.scaffold import new_site
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
+
+
+def _build_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument(
+        "--config", type=Path, metavar="F", help="configuration file (default: ./sitegen.toml)"
+    )
+    command.add_argument("--content", metavar="D", help="content folder (default: content)")
+    command.add_argument("--output", metavar="D", help="output folder (default: output)")
+    command.add_argument("--base-url", metavar="U", help="absolute URL of the published site")
+    command.add_argument("--jobs", type=int, metavar="N", help="parallel jobs (default: all cores)")
+    command.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    command.add_argument(
+        "--clean", action="store_true", help="rewrite every file, as on a first build"
+    )
+    command.add_argument("--verbose", "-v", action="store_true", help="print info diagnostics too")
 
 
 def _parser() -> argparse.ArgumentParser:
@@ -27,6 +46,18 @@ def _parser() -> argparse.ArgumentParser:
     )
     parser.add_argument("--version", action="version", version=f"sitegen {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    build = commands.add_parser("build", help="build the site", description="Build the site.")
+    _build_options(build)
+    check = commands.add_parser(
+        "check",
+        help="parse and resolve everything, write nothing, print every diagnostic",
+        description="Parse and resolve everything, write nothing, print every diagnostic.",
+    )
+    _build_options(check)
+    new = commands.add_parser(
+        "new", help="create a ready-to-build site", description="Create a ready-to-build site."
+    )
+    new.add_argument("folder", metavar="DIR", type=Path)
     parse = commands.add_parser(
         "parse",
         help="print what the parser reads from each cable file",
@@ -51,11 +82,70 @@ def main(argv: Sequence[str] | None = None) -> int:
         args = _parser().parse_args(argv)
     except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help/--version
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
-    if args.command == "parse":
-        return _cmd_parse(
-            args.files, as_json=args.json, strict=args.strict, repair=not args.no_repair
+    try:
+        if args.command == "parse":
+            return _cmd_parse(
+                args.files, as_json=args.json, strict=args.strict, repair=not args.no_repair
+            )
+        if args.command == "new":
+            return _cmd_new(args.folder)
+        return _cmd_build(args, write=args.command == "build")
+    except SitegenError as exc:
+        print(f"sitegen: error: {exc}", file=sys.stderr)
+        return exc.exit_code
+
+
+def _config(args: argparse.Namespace) -> Config:
+    root = args.config.parent if args.config else Path.cwd()
+    if args.config is not None and not args.config.is_file():
+        raise ConfigError(f"{args.config}: no such configuration file")
+    return load_config(
+        args.config,
+        root=root,
+        content_dir=args.content,
+        output_dir=args.output,
+        base_url=args.base_url,
+    )
+
+
+def _cmd_build(args: argparse.Namespace, *, write: bool) -> int:
+    config = _config(args)
+    result = build(config, write=write, clean=args.clean, check_headers=not write)
+    shown = [
+        item
+        for item in result.diagnostics
+        if not write or args.verbose or item[1].severity != "info"
+    ]
+    for line in format_report(shown):
+        print(line, file=sys.stderr)
+    counts = {
+        level: sum(1 for _, d in result.diagnostics if d.severity == level)
+        for level in ("error", "warning", "info")
+    }
+    problems = f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes"
+    if result.written is not None:
+        print(
+            f"{result.cables} cables, {result.written.written} files written, "
+            f"{result.written.unchanged} unchanged, {result.written.removed} removed, "
+            f"{problems}, {result.seconds:.2f} s",
+            file=sys.stderr,
         )
-    return EXIT_USAGE  # pragma: no cover - argparse rejects unknown commands
+    else:
+        print(
+            f"{result.cables} cables, {result.pages} pages checked, {problems}, "
+            f"{result.seconds:.2f} s",
+            file=sys.stderr,
+        )
+    if counts["error"] or (args.strict and counts["warning"]):
+        return EXIT_CONTENT
+    return EXIT_OK
+
+
+def _cmd_new(folder: Path) -> int:
+    for path in new_site(folder):
+        print(f"created {path}", file=sys.stderr)
+    print(f"build it with: cd {folder} && sitegen build", file=sys.stderr)
+    return EXIT_OK
 
 
 def _cmd_parse(files: Sequence[str], *, as_json: bool, strict: bool, repair: bool) -> int:

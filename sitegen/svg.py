@@ -1,0 +1,47 @@
+"""Histograms drawn as static inline SVG: no script, no external request, printable."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from html import escape
+
+
+@dataclass(frozen=True, slots=True)
+class Bar:
+    label: str
+    count: int
+    href: str | None = None
+    """Relative link of the bar (a timeline page), or None."""
+
+
+def histogram(bars: list[Bar], title: str, *, height: int = 120, bar_width: int = 26) -> str:
+    """An SVG bar chart with a tooltip per bar; a labelled axis for the first and last bars."""
+    if not bars:
+        return ""
+    gap = max(2, bar_width // 6)
+    top = max(b.count for b in bars) or 1
+    plot = height - 20
+    width = len(bars) * (bar_width + gap) + gap
+    parts = [
+        f'<svg class="histogram" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'role="img" aria-label="{escape(title)}" xmlns="http://www.w3.org/2000/svg">',
+        f"<title>{escape(title)}</title>",
+    ]
+    for i, bar in enumerate(bars):
+        x = gap + i * (bar_width + gap)
+        h = 0 if bar.count == 0 else max(2, round(plot * bar.count / top))
+        y = plot - h
+        tip = f"{escape(bar.label)}: {bar.count}"
+        css, y, h = ("", y, h) if h else (' class="empty"', plot - 1, 1)
+        box = f'x="{x}" y="{y}" width="{bar_width}" height="{h}"'
+        rect = f"<rect{css} {box}><title>{tip}</title></rect>"
+
+        if bar.href and bar.count:
+            rect = f'<a href="{escape(bar.href)}">{rect}</a>'
+        parts.append(rect)
+        if len(bars) <= 12 or i % 5 == 0 or i == len(bars) - 1:
+            middle = f"{x + bar_width / 2:g}"
+            at = f'x="{middle}" y="{height - 5}" text-anchor="middle"'
+            parts.append(f"<text {at}>{escape(bar.label)}</text>")
+    parts.append("</svg>")
+    return "".join(parts)

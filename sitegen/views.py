@@ -1,0 +1,721 @@
+"""Plan: which pages the site has, at which paths, and the flat data each template gets.
+
+Templates receive plain dicts and lists (no internal objects), so a theme can be written
+against this module's documented shapes alone. Links are site paths; templates turn them
+into relative URLs with ``url(path)``.
+"""
+
+from __future__ import annotations
+
+import html
+import math
+import re
+from collections import Counter
+from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sitegen.archive import Archive
+from sitegen.config import Config
+from sitegen.glossary import KIND_TITLES, KINDS, Glossary
+from sitegen.markdown import render_markdown
+from sitegen.model import Cable
+from sitegen.parse.body import NUMBERED
+from sitegen.posts import load_posts
+from sitegen.svg import Bar, histogram
+from sitegen.urls import Urls, relative, slug
+
+MONTH_NAMES = [
+    "January",
+    "February",
+    "March",
+    "April",
+    "May",
+    "June",
+    "July",
+    "August",
+    "September",
+    "October",
+    "November",
+    "December",
+]
+CLASSIFICATION_ORDER = [
+    "SECRET//NOFORN",
+    "SECRET",
+    "CONFIDENTIAL//NOFORN",
+    "CONFIDENTIAL",
+    "UNCLASSIFIED//FOR OFFICIAL USE ONLY",
+    "UNCLASSIFIED",
+]
+
+
+@dataclass(slots=True)
+class PagePlan:
+    """One page to render: where, with which template, with what data."""
+
+    path: str
+    template: str
+    context: dict[str, Any]
+
+
+def human_date(value: str | None) -> str:
+    """``2008-02-27T13:45`` -> ``27 February 2008``."""
+    if not value:
+        return ""
+    try:
+        d = date.fromisoformat(value[:10])
+    except ValueError:
+        return value
+    return f"{d.day} {MONTH_NAMES[d.month - 1]} {d.year}"
+
+
+def classification_slug(name: str) -> str:
+    return slug(name).lower()
+
+
+def _badge(name: str | None) -> str:
+    """The CSS class of a classification badge."""
+    if not name:
+        return "unknown"
+    if name.startswith("SECRET"):
+        return "secret"
+    if name.startswith("CONFIDENTIAL"):
+        return "confidential"
+    return "fouo" if "OFFICIAL USE" in name else "unclassified"
+
+
+class Planner:
+    """Turns the archive into page plans."""
+
+    def __init__(self, archive: Archive, config: Config, glossary: Glossary) -> None:
+        self.archive = archive
+        self.config = config
+        self.glossary = glossary
+        self.urls = Urls(config.pretty_urls)
+        self._summaries: dict[str, dict[str, Any]] = {}
+
+    # -- shared pieces -------------------------------------------------------------------
+
+    def summary(self, cable_id: str) -> dict[str, Any]:
+        """What a list shows of a cable."""
+        if cable_id not in self._summaries:
+            c = self.archive.cables[cable_id]
+            self._summaries[cable_id] = {
+                "id": cable_id,
+                "path": self.urls.cable(cable_id),
+                "subject": c.subject or "(no subject)",
+                "created": c.created,
+                "date": human_date(c.created),
+                "date_inferred": c.created_inferred and c.created is not None,
+                "origin": c.origin,
+                "classification": c.classification,
+                "badge": _badge(c.classification),
+            }
+        return self._summaries[cable_id]
+
+    def tag_link(self, code: str) -> dict[str, Any]:
+        info = self.glossary.lookup(code)
+        return {
+            "code": code,
+            "title": info.title,
+            "kind": info.kind,
+            "path": self.urls.tag(self.archive.tag_slugs[code]),
+            "count": len(self.archive.by_tag.get(code, [])),
+        }
+
+    def year_histogram(self, ids: list[str], title: str, from_path: str) -> str:
+        counts = Counter(int(d[:4]) for i in ids if (d := self.archive.cables[i].created))
+        if not counts:
+            return ""
+        first, last = min(counts), max(counts)
+        bars = [
+            Bar(str(y), counts.get(y, 0), relative(from_path, self.urls.link(self.urls.year(y))))
+            for y in range(first, last + 1)
+        ]
+        return histogram(bars, title)
+
+    def _paginate(
+        self, items: list[Any], base: str
+    ) -> Iterator[tuple[str, list[Any], dict[str, Any]]]:
+        """(path, items of the page, pagination data) for every page of a long list."""
+        size = self.config.page_size
+        total = max(1, math.ceil(len(items) / size))
+        for n in range(1, total + 1):
+            path = self.urls.paginated(base, n)
+            pager = {
+                "number": n,
+                "total": total,
+                "count": len(items),
+                "first_index": (n - 1) * size + 1,
+                "prev": self.urls.paginated(base, n - 1) if n > 1 else None,
+                "next": self.urls.paginated(base, n + 1) if n < total else None,
+                "pages": [(k, self.urls.paginated(base, k)) for k in range(1, total + 1)],
+            }
+            yield path, items[(n - 1) * size : n * size], pager
+
+    # -- the plan ------------------------------------------------------------------------
+
+    def plan(self) -> list[PagePlan]:
+        """Every HTML page of the site, in a stable order."""
+        plans: list[PagePlan] = [self.home()]
+        plans += [self.cable_page(cid) for cid in self.archive.cables]
+        plans += self.tag_pages()
+        plans += self.origin_pages()
+        plans += self.classification_pages()
+        plans += self.timeline_pages()
+        plans += self.unresolved_pages()
+        plans += [self.markdown_page(i) for i in range(len(self.archive.pages))]
+        plans.append(
+            PagePlan(
+                self.urls.not_found,
+                "404.html",
+                {"title": "Page not found", "description": "This page is not in the archive."},
+            )
+        )
+        return plans
+
+    def home(self) -> PagePlan:
+        a = self.archive
+        path = self.urls.home
+        latest = sorted(
+            a.cables,
+            key=lambda i: (a.cables[i].released or "", a.cables[i].created or "", i),
+            reverse=True,
+        )[:10]
+        tags = sorted(a.by_tag, key=lambda t: (-len(a.by_tag[t]), t))[:24]
+        origins = sorted(a.by_origin, key=lambda o: (-len(a.by_origin[o]), o))[:16]
+        years = list(a.by_year)
+        in_archive = sum(len(v) for v in a.cited_by.values())
+        return PagePlan(
+            path,
+            "home.html",
+            {
+                "title": self.config.title,
+                "description": self.config.description,
+                "counts": {
+                    "cables": len(a.cables),
+                    "origins": len(a.by_origin),
+                    "tags": len(a.by_tag),
+                    "links": in_archive,
+                    "missing": len(a.unresolved),
+                    "first_year": years[0] if years else None,
+                    "last_year": years[-1] if years else None,
+                },
+                "timeline_svg": self.year_histogram(a.chronological, "Cables per year", path),
+                "top_tags": [self.tag_link(t) for t in tags],
+                "top_origins": [self.origin_link(o) for o in origins],
+                "latest": [self.summary(i) | {"released": a.cables[i].released} for i in latest],
+                "classifications": self.classification_links(),
+            },
+        )
+
+    def origin_link(self, code: str) -> dict[str, Any]:
+        return {
+            "code": code,
+            "name": self.archive.origin_names.get(code, code),
+            "path": self.urls.origin(code),
+            "count": len(self.archive.by_origin.get(code, [])),
+        }
+
+    def classification_links(self) -> list[dict[str, Any]]:
+        names = sorted(
+            self.archive.by_classification,
+            key=lambda n: (CLASSIFICATION_ORDER.index(n) if n in CLASSIFICATION_ORDER else 99, n),
+        )
+        return [
+            {
+                "name": n,
+                "badge": _badge(n),
+                "path": self.urls.classification(classification_slug(n)),
+                "count": len(self.archive.by_classification[n]),
+            }
+            for n in names
+        ]
+
+    # -- cable pages ---------------------------------------------------------------------
+
+    def cable_page(self, cable_id: str) -> PagePlan:
+        a = self.archive
+        c = a.cables[cable_id]
+        path = self.urls.cable(cable_id)
+        same_origin = a.by_origin.get(c.origin_code or "", [])
+        position = same_origin.index(cable_id) if cable_id in same_origin else -1
+        previous = same_origin[position - 1] if position > 0 else None
+        following = same_origin[position + 1] if 0 <= position < len(same_origin) - 1 else None
+        references = []
+        for ref in c.references:
+            target = a.resolve(ref.id)
+            entry: dict[str, Any] = {
+                "label": ref.label,
+                "text": ref.text,
+                "id": ref.id,
+                "status": "text",
+            }
+            if target:
+                entry |= {"status": "linked", "cable": self.summary(target)}
+            elif ref.id:
+                entry["status"] = "missing"
+            references.append(entry)
+        note = a.notes.get(cable_id)
+        reading_lines = c.reading.split("\n") if c.reading else c.text.split("\n")
+        original_lines = c.text.split("\n")
+        repaired = self.config.repair_text and reading_lines != original_lines
+        shown = reading_lines if repaired else original_lines
+        post = load_posts().get(c.origin_code or "")
+        return PagePlan(
+            path,
+            "cable.html",
+            {
+                "title": c.subject or cable_id,
+                "description": _description(c),
+                "cable": {
+                    "id": cable_id,
+                    "id_inferred": c.id_inferred,
+                    "aliases": c.aliases,
+                    "subject": c.subject,
+                    "created": c.created,
+                    "created_label": human_date(c.created),
+                    "created_time": c.created[11:16] if c.created and len(c.created) > 10 else None,
+                    "created_inferred": c.created_inferred,
+                    "released": c.released,
+                    "released_label": human_date(c.released),
+                    "classification": c.classification,
+                    "classification_inferred": c.classification_inferred,
+                    "classification_path": self.urls.classification(
+                        classification_slug(c.classification)
+                    )
+                    if c.classification
+                    else None,
+                    "badge": _badge(c.classification),
+                    "origin": c.origin,
+                    "origin_code": c.origin_code,
+                    "origin_inferred": c.origin_inferred,
+                    "origin_path": self.urls.origin(c.origin_code)
+                    if c.origin_code in a.by_origin
+                    else None,
+                    "country": post.country if post else None,
+                    "to": c.to,
+                    "info": c.info,
+                    "tags": [self.tag_link(t) for t in c.tags],
+                    "declassify_on": c.declassify_on,
+                    "declassify_label": human_date(c.declassify_on)
+                    if c.declassify_on
+                    else c.declassify_text,
+                    "classified_by": c.classified_by,
+                    "reasons": c.reasons,
+                    "signer": c.signer,
+                    "summary": c.summary,
+                    "header": sorted(c.header.items()),
+                    "references": references,
+                    "cited_by": [self.summary(i) for i in a.cited_by.get(cable_id, [])],
+                    "text_html": text_html(shown, c, anchors=True),
+                    "original_html": text_html(original_lines, c, anchors=False)
+                    if repaired
+                    else None,
+                    "repairs": sum(c.repairs.values()),
+                    "note_html": render_markdown(note.body, self._cable_resolver(path))
+                    if note
+                    else None,
+                    "previous": self.summary(previous) if previous else None,
+                    "next": self.summary(following) if following else None,
+                    "json_path": self.urls.api_cable(cable_id),
+                    "cite": self.citation(c),
+                },
+            },
+        )
+
+    def _cable_resolver(self, from_path: str) -> Any:
+        def resolve(cable_id: str) -> str | None:
+            target = self.archive.resolve(cable_id)
+            return relative(from_path, self.urls.link(self.urls.cable(target))) if target else None
+
+        return resolve
+
+    def citation(self, c: Cable) -> dict[str, str]:
+        url = (
+            f"{self.config.base_url}{self.urls.link(self.urls.cable(c.id or ''))}"
+            if self.config.base_url
+            else None
+        )
+        parts = [
+            c.origin or "US Department of State",
+            f"\u201c{c.subject or 'Untitled'},\u201d",
+            f"telegram {c.id}",
+            human_date(c.created) or "undated",
+        ]
+        text = ", ".join(parts) + f". {self.config.title}."
+        if url:
+            text += f" {url}."
+        return {"text": text, "url": url or ""}
+
+    # -- tags ----------------------------------------------------------------------------
+
+    def tag_pages(self) -> list[PagePlan]:
+        a = self.archive
+        groups: dict[str, list[dict[str, Any]]] = {k: [] for k in KINDS}
+        for code in a.by_tag:
+            link = self.tag_link(code)
+            groups[link["kind"]].append(link)
+        plans = [
+            PagePlan(
+                self.urls.tags,
+                "tags.html",
+                {
+                    "title": "Tags",
+                    "description": f"All {len(a.by_tag)} TAGS codes of the archive, by kind.",
+                    "groups": [
+                        {"kind": k, "title": KIND_TITLES[k], "tags": groups[k]}
+                        for k in KINDS
+                        if groups[k]
+                    ],
+                },
+            )
+        ]
+        for code, ids in a.by_tag.items():
+            base = self.urls.tag(a.tag_slugs[code])
+            info = self.glossary.lookup(code)
+            newest = a.newest_first(ids)
+            for path, items, pager in self._paginate(newest, base):
+                title = f"{code}: {info.title}" if info.title else code
+                plans.append(
+                    PagePlan(
+                        path,
+                        "tag.html",
+                        {
+                            "title": title
+                            if pager["number"] == 1
+                            else f"{title} (page {pager['number']})",
+                            "description": f"{len(ids)} cables tagged {code}"
+                            + (f" ({info.title})" if info.title else "")
+                            + ".",
+                            "tag": {
+                                "code": code,
+                                "title": info.title,
+                                "kind": info.kind,
+                                "kind_title": KIND_TITLES[info.kind],
+                                "source": info.source,
+                                "count": len(ids),
+                            },
+                            "histogram": self.year_histogram(
+                                ids, f"Cables tagged {code} per year", path
+                            ),
+                            "cables": [self.summary(i) for i in items],
+                            "pager": pager,
+                        },
+                    )
+                )
+        return plans
+
+    # -- origins -------------------------------------------------------------------------
+
+    def origin_pages(self) -> list[PagePlan]:
+        a = self.archive
+        links = sorted(
+            (self.origin_link(c) for c in a.by_origin), key=lambda o: (o["name"], o["code"])
+        )
+        plans = [
+            PagePlan(
+                self.urls.origins,
+                "origins.html",
+                {
+                    "title": "Origins",
+                    "description": f"The {len(links)} posts the archive's cables come from.",
+                    "origins": links,
+                },
+            )
+        ]
+        for code, ids in a.by_origin.items():
+            base = self.urls.origin(code)
+            name = a.origin_names.get(code, code)
+            post = load_posts().get(code)
+            for path, items, pager in self._paginate(a.newest_first(ids), base):
+                plans.append(
+                    PagePlan(
+                        path,
+                        "origin.html",
+                        {
+                            "title": name
+                            if pager["number"] == 1
+                            else f"{name} (page {pager['number']})",
+                            "description": f"{len(ids)} cables from {name}.",
+                            "origin": {
+                                "code": code,
+                                "name": name,
+                                "count": len(ids),
+                                "country": post.country if post else None,
+                            },
+                            "histogram": self.year_histogram(
+                                ids, f"Cables from {name} per year", path
+                            ),
+                            "cables": [self.summary(i) for i in items],
+                            "pager": pager,
+                        },
+                    )
+                )
+        return plans
+
+    # -- classifications -----------------------------------------------------------------
+
+    def classification_pages(self) -> list[PagePlan]:
+        a = self.archive
+        links = self.classification_links()
+        plans = [
+            PagePlan(
+                self.urls.classifications,
+                "classifications.html",
+                {
+                    "title": "Classifications",
+                    "description": "The archive's cables by classification.",
+                    "classifications": links,
+                },
+            )
+        ]
+        for link in links:
+            ids = a.by_classification[link["name"]]
+            for path, items, pager in self._paginate(a.newest_first(ids), link["path"]):
+                title = (
+                    link["name"]
+                    if pager["number"] == 1
+                    else f"{link['name']} (page {pager['number']})"
+                )
+                plans.append(
+                    PagePlan(
+                        path,
+                        "classification.html",
+                        {
+                            "title": title,
+                            "description": f"{len(ids)} cables classified {link['name']}.",
+                            "classification": link,
+                            "histogram": self.year_histogram(
+                                ids, f"{link['name']} cables per year", path
+                            ),
+                            "cables": [self.summary(i) for i in items],
+                            "pager": pager,
+                        },
+                    )
+                )
+        return plans
+
+    # -- timeline ------------------------------------------------------------------------
+
+    def timeline_pages(self) -> list[PagePlan]:
+        a = self.archive
+        path = self.urls.timeline
+        undated = [i for i in a.chronological if not a.cables[i].created]
+        plans = [
+            PagePlan(
+                path,
+                "timeline.html",
+                {
+                    "title": "Timeline",
+                    "description": "The archive's cables over time, by year and month.",
+                    "histogram": self.year_histogram(a.chronological, "Cables per year", path),
+                    "years": [
+                        {"year": y, "count": len(ids), "path": self.urls.year(y)}
+                        for y, ids in a.by_year.items()
+                    ],
+                    "undated": [self.summary(i) for i in undated],
+                },
+            )
+        ]
+        for year, ids in a.by_year.items():
+            ypath = self.urls.year(year)
+            months = [(m, a.by_month.get((year, m), [])) for m in range(1, 13)]
+            bars = [
+                Bar(
+                    MONTH_NAMES[m - 1][:3],
+                    len(mids),
+                    relative(ypath, self.urls.link(self.urls.month(year, m))),
+                )
+                for m, mids in months
+            ]
+            plans.append(
+                PagePlan(
+                    ypath,
+                    "timeline_year.html",
+                    {
+                        "title": f"{year}",
+                        "description": f"{len(ids)} cables of {year}, by month.",
+                        "year": year,
+                        "count": len(ids),
+                        "histogram": histogram(bars, f"Cables per month, {year}"),
+                        "months": [
+                            {
+                                "month": m,
+                                "name": MONTH_NAMES[m - 1],
+                                "count": len(mids),
+                                "path": self.urls.month(year, m),
+                            }
+                            for m, mids in months
+                            if mids
+                        ],
+                        "previous": self.urls.year(year - 1) if year - 1 in a.by_year else None,
+                        "next": self.urls.year(year + 1) if year + 1 in a.by_year else None,
+                    },
+                )
+            )
+        keys = list(a.by_month)
+        for n, ((year, month), ids) in enumerate(a.by_month.items()):
+            base = self.urls.month(year, month)
+            name = f"{MONTH_NAMES[month - 1]} {year}"
+            days = Counter(int(d[8:10]) for i in ids if (d := a.cables[i].created))
+            for path, items, pager in self._paginate(ids, base):
+                grouped: list[dict[str, Any]] = []
+                for cid in items:
+                    label = human_date(a.cables[cid].created)
+                    if not grouped or grouped[-1]["date"] != label:
+                        grouped.append({"date": label, "cables": []})
+                    grouped[-1]["cables"].append(self.summary(cid))
+                prev_key = keys[n - 1] if n > 0 else None
+                next_key = keys[n + 1] if n + 1 < len(keys) else None
+                plans.append(
+                    PagePlan(
+                        path,
+                        "timeline_month.html",
+                        {
+                            "title": name
+                            if pager["number"] == 1
+                            else f"{name} (page {pager['number']})",
+                            "description": f"{len(ids)} cables of {name}, day by day.",
+                            "year": year,
+                            "year_path": self.urls.year(year),
+                            "month_name": name,
+                            "count": len(ids),
+                            "histogram": histogram(
+                                [
+                                    Bar(str(d), days.get(d, 0))
+                                    for d in range(1, _days_in(year, month) + 1)
+                                ],
+                                f"Cables per day, {name}",
+                                bar_width=12,
+                            ),
+                            "days": grouped,
+                            "pager": pager,
+                            "previous": {
+                                "path": self.urls.month(*prev_key),
+                                "name": f"{MONTH_NAMES[prev_key[1] - 1]} {prev_key[0]}",
+                            }
+                            if prev_key
+                            else None,
+                            "next": {
+                                "path": self.urls.month(*next_key),
+                                "name": f"{MONTH_NAMES[next_key[1] - 1]} {next_key[0]}",
+                            }
+                            if next_key
+                            else None,
+                        },
+                    )
+                )
+        return plans
+
+    # -- what the archive is missing -----------------------------------------------------
+
+    def unresolved_pages(self) -> list[PagePlan]:
+        a = self.archive
+        missing = sorted(a.unresolved, key=lambda m: (-len(a.unresolved[m]), m))
+        rows = [
+            {
+                "id": m,
+                "count": len(a.unresolved[m]),
+                "citing": [self.summary(c) for c in a.unresolved[m]],
+            }
+            for m in missing
+        ]
+        plans = []
+        for path, items, pager in self._paginate(rows, self.urls.unresolved):
+            plans.append(
+                PagePlan(
+                    path,
+                    "unresolved.html",
+                    {
+                        "title": "Missing cables"
+                        if pager["number"] == 1
+                        else f"Missing cables (page {pager['number']})",
+                        "description": f"{len(rows)} cited cables the archive does not hold.",
+                        "missing": items,
+                        "pager": pager,
+                    },
+                )
+            )
+        return plans
+
+    def markdown_page(self, index: int) -> PagePlan:
+        page = self.archive.pages[index]
+        path = self.urls.page(page.slug)
+        return PagePlan(
+            path,
+            "page.html",
+            {
+                "title": page.title,
+                "description": page.description or page.title,
+                "page": {
+                    "title": page.title,
+                    "date": page.date,
+                    "html": render_markdown(page.body, self._cable_resolver(path)),
+                },
+            },
+        )
+
+
+def _days_in(year: int, month: int) -> int:
+    if month == 12:
+        return 31
+    return (date(year, month + 1, 1) - date(year, month, 1)).days
+
+
+def _description(c: Cable) -> str:
+    text = c.summary or c.subject or c.id or ""
+    text = " ".join(text.split())
+    return text if len(text) <= 200 else text[:197].rsplit(" ", 1)[0] + "..."
+
+
+_MARKING_IN_LINE = re.compile(r"\(([A-Z][A-Z/ -]{0,15})\)")
+
+
+def text_html(lines: list[str], cable: Cable, *, anchors: bool) -> str:
+    """The cable text as HTML lines: escaped, paragraph numbers linked to ``#p<N>`` anchors
+    (only when ``anchors``, so ids stay unique) and portion markings styled."""
+    starts = {p.line - cable.body_line: p for p in cable.paragraphs if p.number is not None}
+    used: set[int] = set()
+    out: list[str] = []
+    for i, line in enumerate(lines):
+        paragraph = starts.get(i)
+        m = NUMBERED.match(line) if paragraph else None
+        if paragraph is None or m is None or paragraph.number is None:
+            out.append(html.escape(line, quote=False))
+            continue
+        number = paragraph.number
+        head_end = m.end("num") + 1 if m.end("num") < len(line) else m.end("num")
+        pieces = [html.escape(line[: m.start("num")], quote=False)]
+        anchor_id = f' id="p{number}"' if anchors and number not in used else ""
+        used.add(number)
+        pieces.append(
+            f'<a class="pnum" href="#p{number}"{anchor_id}>'
+            + html.escape(line[m.start("num") : head_end], quote=False)
+            + "</a>"
+        )
+        rest = line[head_end:]
+        if paragraph.marking:
+            mm = _MARKING_IN_LINE.search(rest)
+            if mm:
+                css = _badge_marking(paragraph.marking)
+                rest_html = (
+                    html.escape(rest[: mm.start()], quote=False)
+                    + f'<span class="marking {css}">{html.escape(mm.group(0), quote=False)}</span>'
+                    + html.escape(rest[mm.end() :], quote=False)
+                )
+                pieces.append(rest_html)
+            else:
+                pieces.append(html.escape(rest, quote=False))
+        else:
+            pieces.append(html.escape(rest, quote=False))
+        out.append("".join(pieces))
+    return "\n".join(out)
+
+
+def _badge_marking(marking: str) -> str:
+    head = marking.upper().split("/")[0].strip()
+    return {"S": "m-secret", "TS": "m-secret", "C": "m-confidential", "SBU": "m-fouo"}.get(
+        head, "m-unclassified"
+    )

@@ -1,0 +1,1 @@
+"""The themes shipped with sitegen (``default``), packaged as data."""
