@@ -11,7 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_SAFE_ID = re.compile(r"^[0-9A-Z]{3,64}$")
+_SAFE_ID = re.compile(r"^\d{2}[A-Z]{1,40}\d{1,7}$")
 _UNSAFE = re.compile(r"[^A-Za-z0-9]+")
 
 # First path segments the site uses itself: a Markdown page may not take them.
@@ -40,7 +40,7 @@ RESERVED = frozenset(
 
 
 def is_safe_id(cable_id: str) -> bool:
-    """An ID usable as a path segment: upper-case letters and digits only."""
+    """An ID usable as a path segment: a canonical cable ID (digits, letters, digits)."""
     return bool(_SAFE_ID.match(cable_id))
 
 
@@ -57,7 +57,7 @@ class Urls:
     pretty: bool = True
 
     def _dir(self, path: str) -> str:
-        return path if self.pretty or not path or path.endswith(".html") else path + "index.html"
+        return path if self.pretty or path.endswith(".html") else path + "index.html"
 
     def link(self, path: str) -> str:
         """How a link names a page's site path (``tag/PREL/`` or ``tag/PREL/index.html``)."""

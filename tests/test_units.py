@@ -1,0 +1,81 @@
+"""Unit tests of the small site modules: URLs, slugs, configuration, histograms, glossary."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from sitegen.config import load_config
+from sitegen.errors import ConfigError
+from sitegen.glossary import Glossary, kind_of
+from sitegen.svg import Bar, histogram
+from sitegen.urls import Urls, is_safe_id, relative, slug
+
+
+@pytest.mark.parametrize(
+    ("page", "target", "expected"),
+    [
+        ("", "tag/PREL/", "tag/PREL/"),
+        ("", "", "./"),
+        ("cable/08BAKU1/", "tag/PREL/", "../../tag/PREL/"),
+        ("cable/08BAKU1/", "", "../../"),
+        ("cable/08BAKU1/", "cable/08BAKU1/#p3", "#p3"),
+        ("tag/PREL/page/2/", "tag/PREL/", "../../../../tag/PREL/"),
+        ("cable/08BAKU1/index.html", "index.html", "../../index.html"),
+        ("404.html", "static/style.css", "static/style.css"),
+    ],
+)
+def test_relative_links(page: str, target: str, expected: str) -> None:
+    assert relative(page, target) == expected
+
+
+def test_links_name_their_file_without_pretty_urls() -> None:
+    assert Urls(pretty=False).link("tag/PREL/") == "tag/PREL/index.html"
+    assert Urls(pretty=False).link("") == "index.html"
+    assert Urls(pretty=True).link("tag/PREL/") == "tag/PREL/"
+    assert Urls.output_file("cable/08BAKU1/") == "cable/08BAKU1/index.html"
+    assert Urls.paginated("tag/PREL/", 3) == "tag/PREL/page/3/"
+
+
+def test_slugs_and_safe_ids() -> None:
+    assert slug("CLINTON, HILLARY") == "CLINTON-HILLARY"
+    assert slug("SECRET//NOFORN").lower() == "secret-noforn"
+    assert slug("../..") == "-"
+    assert is_safe_id("08BAKU129")
+    assert not is_safe_id("../08BAKU129") and not is_safe_id("08baku1") and not is_safe_id("AUX")
+
+
+def test_config_types_are_checked(tmp_path: Path) -> None:
+    path = tmp_path / "sitegen.toml"
+    path.write_text("page_size = true\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="'page_size' must be a int"):
+        load_config(path)
+    path.write_text('base_url = "https://x.org/a"\n[glossary]\nprel = "Mine"\n', encoding="utf-8")
+    config = load_config(path)
+    assert config.base_url == "https://x.org/a/"
+    assert config.glossary == {"PREL": "Mine"}
+    assert load_config(path, output_dir="public").output == tmp_path / "public"
+    path.write_text("title = [", encoding="utf-8")
+    with pytest.raises(ConfigError, match="not valid TOML"):
+        load_config(path)
+
+
+def test_histogram_is_escaped_static_svg() -> None:
+    svg = histogram([Bar("<2008>", 3, "a&b/"), Bar("2009", 0)], 'Per "year"')
+    assert svg.startswith("<svg") and "<script" not in svg
+    assert "&lt;2008&gt;: 3" in svg and 'href="a&amp;b/"' in svg
+    assert 'aria-label="Per &quot;year&quot;"' in svg
+    assert histogram([], "empty") == ""
+
+
+def test_tag_kinds_and_titles() -> None:
+    assert kind_of("CLINTON, HILLARY") == "person"
+    assert kind_of("AJ") == "country"
+    assert kind_of("KNNP") == "program"
+    assert kind_of("PREL") == "subject"
+    assert kind_of("UNGA") == "organisation"
+    glossary = Glossary({"PREL": "Mine"})
+    assert glossary.lookup("PREL").title == "Mine"
+    assert glossary.lookup("PREL").source == "sitegen.toml"
+    assert glossary.lookup("AJ").title == "Azerbaijan"
