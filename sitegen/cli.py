@@ -110,7 +110,9 @@ def _config(args: argparse.Namespace) -> Config:
 
 def _cmd_build(args: argparse.Namespace, *, write: bool) -> int:
     config = _config(args)
-    result = build(config, write=write, clean=args.clean, check_headers=not write)
+    if args.jobs is not None and args.jobs < 1:
+        raise ConfigError("--jobs must be at least 1")
+    result = build(config, write=write, clean=args.clean, check_headers=not write, jobs=args.jobs)
     shown = [
         item
         for item in result.diagnostics

@@ -18,7 +18,11 @@ GOLDEN = Path(__file__).parent / "golden"
 
 
 def _tree(folder: Path) -> dict[str, bytes]:
-    return {p.relative_to(folder).as_posix(): p.read_bytes() for p in sorted(folder.rglob("*")) if p.is_file()}
+    return {
+        p.relative_to(folder).as_posix(): p.read_bytes()
+        for p in sorted(folder.rglob("*"))
+        if p.is_file()
+    }
 
 
 def test_golden_tree(tmp_path: Path, request: pytest.FixtureRequest) -> None:
