@@ -7,13 +7,26 @@ byte-identical.
 from __future__ import annotations
 
 import json
+import re
 from typing import Any
-from xml.sax.saxutils import escape, quoteattr
+from xml.sax.saxutils import escape as _xml_escape
+from xml.sax.saxutils import quoteattr as _xml_quoteattr
 
 from sitegen.archive import Archive
 from sitegen.config import Config
 from sitegen.model import cable_to_json
 from sitegen.urls import Urls
+
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
+
+
+def escape(text: str) -> str:
+    """XML-escaped text without the characters XML 1.0 cannot hold (a cable may have them)."""
+    return _xml_escape(_NOT_XML.sub("\ufffd", text))
+
+
+def quoteattr(text: str) -> str:
+    return _xml_quoteattr(_NOT_XML.sub("\ufffd", text))
 
 
 def _json(data: Any) -> bytes:

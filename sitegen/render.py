@@ -57,6 +57,9 @@ class Renderer:
         def url(target: str) -> str:
             target_path, _, fragment = target.partition("#")
             link = self.urls.link(target_path) + (f"#{fragment}" if fragment else "")
+            if path == self.urls.not_found and self.site.get("base_url"):
+                # 404.html is served at any depth: its links must not be relative.
+                return f"{self.site['base_url']}{link}"
             return relative(self.urls.link(path), link)
 
         try:
