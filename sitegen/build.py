@@ -193,6 +193,7 @@ def site_context(config: Config, archive: Archive) -> dict[str, object]:
         "feed": urls.feed,
         "api": urls.api_index,
         "css": urls.static("style.css"),
+        "icon": urls.static("favicon.svg"),
         "cables": len(archive.cables),
     }
 

@@ -338,13 +338,10 @@ class Planner:
             if self.config.base_url
             else None
         )
-        parts = [
-            c.origin or "US Department of State",
-            f"\u201c{c.subject or 'Untitled'},\u201d",
-            f"telegram {c.id}",
-            human_date(c.created) or "undated",
-        ]
-        text = ", ".join(parts) + f". {self.config.title}."
+        origin = c.origin or "US Department of State"
+        subject = c.subject or "Untitled"
+        when = human_date(c.created) or "undated"
+        text = f"{origin}, \u201c{subject},\u201d telegram {c.id}, {when}. {self.config.title}."
         if url:
             text += f" {url}."
         return {"text": text, "url": url or ""}

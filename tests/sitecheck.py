@@ -107,7 +107,14 @@ class _PageParser(HTMLParser):
         for attr in LINK_ATTRS.get(tag, ()):
             if attr in values:
                 page.links.append(
-                    Link(tag, attr, values[attr], self.getpos()[0], self._section(), values.get("rel"))
+                    Link(
+                        tag,
+                        attr,
+                        values[attr],
+                        self.getpos()[0],
+                        self._section(),
+                        values.get("rel"),
+                    )
                 )
 
     def handle_endtag(self, tag: str) -> None:
@@ -185,9 +192,7 @@ def build_corpus(folder: Path, content: Path) -> BuildResult:
     """Build the site of the cables folder ``content`` into ``folder/output``."""
     folder.mkdir(parents=True, exist_ok=True)
     config_file = folder / "sitegen.toml"
-    config_file.write_text(
-        f"content_dir = {json.dumps(str(content.parent))}\n", encoding="utf-8"
-    )
+    config_file.write_text(f"content_dir = {json.dumps(str(content.parent))}\n", encoding="utf-8")
     return build(load_config(config_file))
 
 

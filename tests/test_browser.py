@@ -1,0 +1,423 @@
+"""The corpus site in a real browser: Debian's chromium driven by Playwright, the site served
+over HTTP on 127.0.0.1 by the standard library.
+
+A visitor's path through the site (home, a tag, a cable, a reference and back, the timeline
+down to a month, the switch between repaired and original text), every page free of console
+errors, page errors, failed requests and requests to any other host; the main page kinds at
+desktop and phone width (one h1, no horizontal scroll, an icon of their own) with screenshots in
+``test-artifacts/screenshots/``; the pages with the longest unbroken words at phone width.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import partial
+from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
+from typing import Any
+from urllib.parse import urlsplit
+
+import pytest
+from sitecheck import Site, corpus_site, in_archive_references, tag_slug
+
+CHROMIUM = Path("/usr/bin/chromium")
+if not CHROMIUM.is_file():
+    pytest.skip(f"no chromium at {CHROMIUM} (CI installs it in .ci/run)", allow_module_level=True)
+try:
+    from playwright.sync_api import (
+        Browser,
+        ConsoleMessage,
+        Locator,
+        Page,
+        Request,
+        Response,
+        Route,
+        sync_playwright,
+    )
+    from playwright.sync_api import Error as PlaywrightError
+except ImportError:  # pragma: no cover - the test extra installs it
+    pytest.skip("playwright is not installed (pip install -e '.[test]')", allow_module_level=True)
+
+ROOT = Path(__file__).resolve().parents[1]
+SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+TIMEOUT_MS = 10_000
+
+
+class _QuietHandler(SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: Any) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Site:
+    return corpus_site(tmp_path_factory, corpus)
+
+
+@pytest.fixture(scope="module")
+def base_url(site: Site) -> Iterator[str]:
+    """The site served on 127.0.0.1 at a free port, from a thread; shut down at the end."""
+    handler = partial(_QuietHandler, directory=str(site.output))
+    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
+    thread.start()
+    try:
+        yield f"http://127.0.0.1:{server.server_address[1]}/"
+    finally:
+        server.shutdown()
+        server.server_close()
+        thread.join(timeout=10)
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+@dataclass  # no slots: Playwright stores a wrapper on the object of a bound handler
+class Watch:
+    """What went wrong in a tab: console errors, page errors, failed or foreign requests."""
+
+    problems: list[str] = field(default_factory=list)
+
+    def console(self, message: ConsoleMessage) -> None:
+        if message.type == "error":
+            self.problems.append(f"console error: {message.text} ({message.location})")
+
+    def page_error(self, error: PlaywrightError) -> None:
+        self.problems.append(f"page error: {error}")
+
+    def response(self, response: Response) -> None:
+        if response.status >= 400:
+            self.problems.append(f"HTTP {response.status}: {response.url}")
+
+    def failed(self, request: Request) -> None:
+        # A load the test's own next navigation cut short (the icon of a page just left)
+        # is not a failure of the site.
+        if request.failure != "net::ERR_ABORTED":
+            self.problems.append(f"request failed: {request.url} ({request.failure})")
+
+    def route(self, route: Route) -> None:
+        host = urlsplit(route.request.url).hostname
+        if host != "127.0.0.1":
+            self.problems.append(f"request to another host: {route.request.url}")
+            route.abort()
+        else:
+            route.continue_()
+
+
+@contextmanager
+def tab(browser: Browser, viewport: dict[str, int]) -> Iterator[Page]:
+    """A fresh page at ``viewport``; on a clean exit, fails the test on anything ``Watch``
+    saw."""
+    context = browser.new_context(
+        viewport={"width": viewport["width"], "height": viewport["height"]}
+    )
+    watch = Watch()
+    context.route("**/*", watch.route)
+    page = context.new_page()
+    page.set_default_timeout(TIMEOUT_MS)
+    page.on("console", watch.console)
+    page.on("pageerror", watch.page_error)
+    page.on("response", watch.response)
+    page.on("requestfailed", watch.failed)
+    try:
+        yield page
+        assert not watch.problems, "the browser reported:\n" + "\n".join(watch.problems)
+    finally:
+        context.close()
+
+
+def _path(page: Page, base: str) -> str:
+    """The site path of the page's URL (``cable/08BAKU129/``)."""
+    assert page.url.startswith(base), page.url
+    return page.url[len(base) :].split("#", 1)[0]
+
+
+def _follow(page: Page, link: Locator) -> None:
+    """Click ``link`` (a locator) and wait for the page it opens."""
+    with page.expect_navigation():
+        link.click()
+
+
+# The text that sticks out on the right of the viewport, for the failure message.
+_OVERFLOWING_TEXT = """() => {
+  const out = [];
+  const walk = document.createTreeWalker(document.body, NodeFilter.SHOW_TEXT);
+  for (let node = walk.nextNode(); node && out.length < 3; node = walk.nextNode()) {
+    const range = document.createRange();
+    range.selectNodeContents(node);
+    const right = Math.max(0, ...Array.from(range.getClientRects(), (r) => r.right));
+    if (right > innerWidth + 1 && node.parentElement.closest(".chart") === null) {
+      const word = node.textContent.split(/\\s+/).reduce((a, b) => (b.length > a.length ? b : a));
+      const el = node.parentElement;
+      out.push(`<${el.tagName.toLowerCase()} class="${el.className}"> ${word.slice(0, 60)}`);
+    }
+  }
+  return out;
+}"""
+
+
+def _horizontal_overflow(page: Page) -> str | None:
+    """None when the page fits the viewport's width, else what sticks out."""
+    scroll, inner = page.evaluate("[document.documentElement.scrollWidth, window.innerWidth]")
+    if scroll <= inner + 1:
+        return None
+    culprits = "; ".join(page.evaluate(_OVERFLOWING_TEXT)) or "?"
+    where = urlsplit(page.url).path
+    return f"{where}: {scroll} px wide at {inner} px ({culprits})"
+
+
+def _no_horizontal_scroll(page: Page) -> None:
+    problem = _horizontal_overflow(page)
+    assert problem is None, f"horizontal scroll: {problem}"
+
+
+def _section(page: Page, heading: str) -> Locator:
+    """The ``<section>`` whose h2 reads ``heading``."""
+    return page.locator("section").filter(
+        has=page.get_by_role("heading", name=heading, exact=True, level=2)
+    )
+
+
+@pytest.fixture(scope="module")
+def sample(site: Site) -> dict[str, str]:
+    """Cables the tests visit, chosen from the data: a short cable that cites another cable
+    of the archive, is cited, and whose text has repairs."""
+    pairs = in_archive_references(site)
+    cited_by: dict[str, list[str]] = {}
+    for a, b in pairs:
+        cited_by.setdefault(b, []).append(a)
+    repaired = [
+        cid
+        for cid, data in site.cables.items()
+        if data["reading"] is not None and any(a == cid for a, _ in pairs) and cid in cited_by
+    ]
+    assert repaired, "the corpus should hold a cable with repairs that cites and is cited"
+    citing = min(repaired, key=lambda c: (len(site.cables[c]["text"]), c))
+    cited = next(b for a, b in pairs if a == citing)
+    data = site.cables[citing]
+    return {
+        "citing": citing,
+        "cited": cited,
+        "origin": data["origin_code"],
+        "tag": data["tags"][0],
+        "year": data["created"][:4],
+        "month": data["created"][5:7],
+    }
+
+
+def test_a_visit_through_the_site(
+    browser: Browser, base_url: str, site: Site, sample: dict[str, str]
+) -> None:
+    visited = 0
+    with tab(browser, DESKTOP) as page:
+        page.goto(base_url)
+        visited += 1
+        assert page.locator("h1").inner_text() == page.title()
+        # Home -> a tag.
+        top_tags = _section(page, "Top tags")
+        link = top_tags.locator("li a").first
+        code = link.locator(".tag-code").inner_text()
+        _follow(page, link)
+        visited += 1
+        assert re.fullmatch(r"tag/[^/]+/", _path(page, base_url)), page.url
+        assert code in page.locator("h1").inner_text()
+        # Tag -> a cable.
+        first = page.locator("ol.cable-list a.subject").first
+        _follow(page, first)
+        visited += 1
+        cid = _path(page, base_url).split("/")[1]
+        assert _path(page, base_url) == f"cable/{cid}/"
+        assert code in site.cables[cid]["tags"]
+        assert page.locator("h1").inner_text() == (site.cables[cid]["subject"] or cid)
+
+        # A cable -> the cable it cites -> "Referenced by" lists the citing one -> back.
+        citing, cited = sample["citing"], sample["cited"]
+        page.goto(f"{base_url}cable/{citing}/")
+        visited += 1
+        ref = _section(page, "References").locator(f'a[href$="cable/{cited}/"]').first
+        _follow(page, ref)
+        visited += 1
+        assert _path(page, base_url) == f"cable/{cited}/"
+        assert page.locator("h1").inner_text() == (site.cables[cited]["subject"] or cited)
+        back = _section(page, "Referenced by").locator(f'a[href$="cable/{citing}/"]')
+        assert back.count() == 1 and back.is_visible()
+        assert citing in back.inner_text()
+        _follow(page, back)
+        visited += 1
+        assert _path(page, base_url) == f"cable/{citing}/"
+
+        # The timeline -> a year (through its histogram bar) -> a month.
+        _follow(page, page.get_by_role("navigation", name="Archive").get_by_text("Timeline"))
+        visited += 1
+        assert _path(page, base_url) == "timeline/"
+        assert page.locator("h1").inner_text() == "Timeline"
+        year, month = sample["year"], sample["month"]
+        bar = page.locator(f'svg a[href$="{year}/"]')
+        _follow(page, bar)
+        visited += 1
+        assert _path(page, base_url) == f"timeline/{year}/"
+        assert page.locator("h1").inner_text() == year
+        _follow(page, page.locator(f'ul.year-list a[href$="{year}/{month}/"]'))
+        visited += 1
+        assert _path(page, base_url) == f"timeline/{year}/{month}/"
+        assert page.locator("h1").inner_text().endswith(year)
+        assert page.locator("ol.cable-list a.subject").count() >= 1
+        # The month lists the cable, on its first page or a later one of its pager.
+        while page.locator(f'ol.cable-list a[href$="cable/{citing}/"]').count() == 0:
+            following = page.locator('nav.pager a[rel="next"]')
+            assert following.count() == 1, f"{citing} is not listed under {year}-{month}"
+            _follow(page, following)
+            visited += 1
+        _no_horizontal_scroll(page)
+    print(
+        f"\n[browser] a visit of {visited} pages: home, tag, cable, reference both ways, "
+        f"timeline, {year}, {year}-{month}; no console error, no foreign request"
+    )
+
+
+def _changed_line(text: str, reading: str) -> tuple[str, str]:
+    """A line the repairs changed: (as released, as repaired), each absent from the other."""
+    for before, after in zip(text.split("\n"), reading.split("\n"), strict=False):
+        b, a = before.strip(), after.strip()
+        if b != a and b not in reading and a not in text and len(a) > 10:
+            return b, a
+    raise AssertionError("no line of the text is changed by the repairs")
+
+
+def test_switch_between_repaired_and_original_text(
+    browser: Browser, base_url: str, site: Site, sample: dict[str, str]
+) -> None:
+    cid = sample["citing"]
+    data = site.cables[cid]
+    original, repaired = _changed_line(data["text"], data["reading"])
+    with tab(browser, DESKTOP) as page:
+        page.goto(f"{base_url}cable/{cid}/")
+        reading_block, original_block = page.locator("#text"), page.locator("#original")
+        assert reading_block.is_visible() and original_block.is_hidden()
+        assert repaired in reading_block.locator("pre").inner_text()
+        assert page.get_by_text(repaired, exact=False).first.is_visible()
+        page.get_by_role("link", name=re.compile("Show the original")).click()
+        page.wait_for_url(re.compile("#original$"))
+        assert original_block.is_visible() and reading_block.is_hidden()
+        assert original in original_block.locator("pre").inner_text()
+        assert page.get_by_text(original, exact=False).first.is_visible()
+        page.get_by_role("link", name=re.compile("Show the repaired text")).click()
+        page.wait_for_url(re.compile("#text$"))
+        assert reading_block.is_visible() and original_block.is_hidden()
+        page.go_back()
+        page.wait_for_url(re.compile("#original$"))
+        assert original_block.is_visible() and reading_block.is_hidden()
+        scripts = page.locator("script").count()
+    assert scripts == 0, "the switch must work without JavaScript"
+    print(f"\n[browser] {cid}: repaired text shown, original one click away and back")
+
+
+def _page_kinds(sample: dict[str, str]) -> dict[str, str]:
+    return {
+        "home": "",
+        "cable": f"cable/{sample['citing']}/",
+        "tag": f"tag/{tag_slug(sample['tag'])}/",
+        "origin": f"origin/{sample['origin']}/",
+        "timeline": "timeline/",
+        "year": f"timeline/{sample['year']}/",
+        "month": f"timeline/{sample['year']}/{sample['month']}/",
+        "missing": "references/unresolved/",
+        "tags": "tags/",
+    }
+
+
+@pytest.mark.parametrize("width", ["desktop", "phone"])
+def test_page_kinds_render_cleanly(
+    browser: Browser, base_url: str, sample: dict[str, str], width: str
+) -> None:
+    """Each main kind of page: one h1, no horizontal scroll, an icon of its own (without one
+    the browser asks the host root for /favicon.ico: a failed request and a console error),
+    and a full-page screenshot. Every page is shot before anything is asserted."""
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    viewport = DESKTOP if width == "desktop" else PHONE
+    kinds = _page_kinds(sample)
+    failures: list[str] = []
+    with tab(browser, viewport) as page:
+        for kind, path in kinds.items():
+            page.goto(base_url + path)
+            shot = SCREENSHOTS / f"{kind}-{viewport['width']}.png"
+            page.screenshot(path=str(shot), full_page=True)
+            if page.locator("h1").count() != 1:
+                failures.append(f"{kind} ({path or '/'}): not one h1")
+            if overflow := _horizontal_overflow(page):
+                failures.append(f"{kind}: horizontal scroll: {overflow}")
+            if page.locator('link[rel~="icon"]').count() == 0:
+                failures.append(f"{kind} ({path or '/'}): no <link rel=icon>")
+    print(
+        f"\n[browser] {len(kinds)} page kinds at {viewport['width']} px, "
+        f"screenshots in {SCREENSHOTS.relative_to(ROOT)}/; {len(failures)} problems"
+    )
+    assert not failures, "\n".join(failures)
+
+
+def _widest_pages(site: Site) -> list[str]:
+    """The pages most likely to be too wide for a phone, from the data: the cables with the
+    longest unbroken words in their heading, summary, recipients or text, the longest tag
+    codes and origin names, and the index pages."""
+
+    def longest(*texts: str | None) -> int:
+        return max((len(w) for text in texts if text for w in text.split()), default=0)
+
+    cables = site.cables
+    by_head = sorted(
+        cables,
+        key=lambda c: (
+            -longest(
+                cables[c]["subject"],
+                cables[c]["summary"],
+                *cables[c]["to"],
+                *cables[c]["info"],
+                cables[c]["classified_by"],
+            ),
+            c,
+        ),
+    )
+    by_text = sorted(cables, key=lambda c: (-longest(cables[c]["reading"] or cables[c]["text"]), c))
+    tags = sorted({t for c in cables.values() for t in c["tags"]}, key=lambda t: (-len(t), t))
+    origins = {c["origin_code"]: c["origin"] or "" for c in cables.values() if c["origin_code"]}
+    by_origin = sorted(origins, key=lambda o: (-longest(origins[o]), o))
+    pages = [f"cable/{c}/" for c in dict.fromkeys(by_head[:8] + by_text[:4])]
+    pages += [f"tag/{tag_slug(t)}/" for t in tags[:3]]
+    pages += [f"origin/{o}/" for o in by_origin[:3]]
+    index = ["", "tags/", "origins/", "classification/", "timeline/", "references/unresolved/"]
+    return [*pages, *index, "404.html"]
+
+
+def test_the_widest_pages_fit_a_phone(browser: Browser, base_url: str, site: Site) -> None:
+    pages = _widest_pages(site)
+    failures = []
+    with tab(browser, PHONE) as page:
+        for path in pages:
+            page.goto(base_url + path)
+            if overflow := _horizontal_overflow(page):
+                failures.append(overflow)
+    print(
+        f"\n[browser] {len(pages)} pages with the longest words at 390 px: {len(failures)} too wide"
+    )
+    assert not failures, f"{len(failures)} pages scroll sideways at 390 px:\n" + "\n".join(failures)
