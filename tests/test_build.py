@@ -167,9 +167,9 @@ def test_pretty_urls_false_names_every_file(tmp_path: Path) -> None:
     page = files["cable/08BAKU1/index.html"].decode()
     hrefs = re.findall(r'href="([^"#]+)', page)
     internal = [h for h in hrefs if not h.startswith("https:")]
-    assert internal and all(h.endswith((".html", ".css", ".json", ".xml")) for h in internal), (
-        internal
-    )
+    assert internal and all(
+        h.endswith((".html", ".css", ".svg", ".json", ".xml")) for h in internal
+    ), internal
     assert 'href="../../cable/08BAKU2/index.html"' in page
 
 
