@@ -1,46 +1,84 @@
-"""The build, read top to bottom: discover, parse, index and resolve, plan, render, write.
+"""The build: discover, parse, index and resolve, plan, render, write, read top to bottom in
+:meth:`Site.build`; ``watch`` and ``serve`` keep a :class:`Site` alive between builds.
 
 Every file is read and every reference resolved before one page is rendered, and every page
 is rendered before one byte is written: a failure anywhere leaves the previous site as it
-was. ``watch`` and ``serve`` reuse these functions.
+was.
+
+A site kept in memory between builds re-renders only the pages a change touches.
+The first build parses and renders everything. Later builds re-read only the files whose
+size or modification time changed, re-index the archive (cheap), and re-render the groups of
+pages that depend on what changed: a changed cable's own page, the pages of the cables it
+cites and that cite it (before and after the change), its neighbours, its tags, origin,
+classification, year and month, and the site-wide indexes. A changed template re-renders
+the pages made from it; a changed page title, a changed set of cables seen by Markdown
+pages, or a changed tag slug re-renders more, as explained where each is detected. The
+test of all this is that the output always equals a clean full build.
 """
 
 from __future__ import annotations
 
-import multiprocessing
-import os
+import hashlib
 import time
 from dataclasses import dataclass, field
-from pathlib import Path, PurePath
+from pathlib import Path
 
-from sitegen.archive import Archive, MarkdownPage, Note, build_archive
+from sitegen.archive import Archive
 from sitegen.checks import header_disagreements
 from sitegen.config import Config
 from sitegen.discover import Source, discover
 from sitegen.feeds import atom_feed, cable_json, index_json, robots, sitemap
 from sitegen.glossary import Glossary
-from sitegen.markdown import split_front_matter
+from sitegen.load import Loaded, Report, load_content, parse_all
 from sitegen.model import Cable, Diagnostic
-from sitegen.parse import parse_file
-from sitegen.render import Renderer, theme_folders
-from sitegen.urls import RESERVED, Urls, slug
-from sitegen.views import Planner
-from sitegen.write import WriteResult, write_site
+from sitegen.render import Renderer, static_files, theme_folders
+from sitegen.urls import Urls
+from sitegen.views import GroupKey, Planner, site_context
+from sitegen.write import Output, WriteResult
 
-Report = list[tuple[str, Diagnostic]]
+Stamp = tuple[int, int, int]
+"""(size, modification time in ns, inode) of a content file: any change means re-read
+(an editor's atomic save gives the file a new inode)."""
+
+# The template each kind of group is made from; base.html and the macros are in all of them.
+TEMPLATES: dict[str, str] = {
+    "home": "home.html", "cable": "cable.html", "tags": "tags.html", "tag": "tag.html",
+    "origins": "origins.html", "origin": "origin.html",
+    "classifications": "classifications.html", "classification": "classification.html",
+    "timeline": "timeline.html", "year": "timeline_year.html", "month": "timeline_month.html",
+    "unresolved": "unresolved.html", "page": "page.html", "404": "404.html",
+}  # fmt: skip
+ALWAYS: tuple[GroupKey, ...] = (
+    ("home",), ("tags",), ("origins",), ("classifications",), ("timeline",), ("unresolved",),
+)  # fmt: skip
 
 
-@dataclass(slots=True)
-class Loaded:
-    """The parsed and resolved content of a site."""
+def _stamp(path: Path) -> Stamp | None:
+    try:
+        info = path.stat()
+    except OSError:
+        return None
+    return (info.st_size, info.st_mtime_ns, info.st_ino)
 
-    archive: Archive
-    cables: list[Cable]
-    diagnostics: Report = field(default_factory=list)
+
+def _theme_stamps(config: Config) -> dict[str, bytes]:
+    """Every theme file by its place (``templates/cable.html``) and a hash of its bytes."""
+    stamps: dict[str, bytes] = {}
+    for folder in reversed(theme_folders(config)):
+        for path in sorted(folder.rglob("*")):
+            if path.is_file():
+                try:
+                    digest = hashlib.sha256(path.read_bytes()).digest()
+                except OSError:
+                    continue
+                stamps[path.relative_to(folder).as_posix()] = digest
+    return stamps
 
 
 @dataclass(slots=True)
 class BuildResult:
+    """What a build did: counts, every output file, diagnostics, what was written, time."""
+
     cables: int
     pages: int
     files: dict[str, bytes]
@@ -49,188 +87,276 @@ class BuildResult:
     seconds: float
 
 
-def _read(source: Source, report: Report) -> str | None:
-    try:
-        return source.path.read_bytes().decode("utf-8", errors="replace")
-    except OSError as exc:
-        report.append(
-            (
-                source.name,
-                Diagnostic(0, "error", "unreadable", f"cannot read file: {exc.strerror or exc}"),
-            )
-        )
-        return None
+@dataclass(slots=True)
+class Change:
+    """What one build found changed since the previous one."""
+
+    cables: set[str] = field(default_factory=set)
+    """IDs whose cable was added, removed or changed (old and new IDs of a changed file)."""
+    everything: bool = False
+    reason: str = ""
 
 
-def _pages(sources: list[Source], report: Report) -> list[MarkdownPage]:
-    pages: list[MarkdownPage] = []
-    taken: dict[str, str] = {}
-    for source in sources:
-        text = _read(source, report)
-        if text is None:
-            continue
-        doc = split_front_matter(text)
-        report.extend((source.name, d) for d in doc.diagnostics)
-        page_slug = slug(doc.meta.get("slug") or PurePath(source.name).stem).lower()
-        if page_slug in RESERVED:
+class Site:
+    """One site's state across builds (``watch`` and ``serve`` keep one alive)."""
+
+    def __init__(self, config: Config, jobs: int | None = None) -> None:
+        self.config = config
+        self.jobs = jobs
+        self.urls = Urls(config.pretty_urls)
+        self.output = Output(config.output)
+        self._parsed: dict[str, tuple[Stamp, Cable]] = {}
+        self._archive: Archive | None = None
+        self._pages_nav: list[tuple[str, str, int]] | None = None
+        self._page_bodies: dict[str, str] = {}
+        self._notes: dict[str, str] = {}
+        self._theme: dict[str, bytes] = {}
+        self._groups: dict[GroupKey, dict[str, bytes]] = {}
+        self._extra: dict[str, bytes] = {}
+        self.last_change = Change(everything=True, reason="first build")
+        self._pending: set[str] = set()
+        """IDs changed since the last successful build (a failed build keeps them pending)."""
+
+    # -- reading -------------------------------------------------------------------------
+
+    def _parse(self, sources: list[Source]) -> tuple[list[Cable], set[str]]:
+        """Every cable, re-parsing only files whose stamp changed; the IDs that changed."""
+        changed: set[str] = set()
+        fresh: list[Source] = []
+        stamps: dict[str, Stamp | None] = {}
+        for source in sources:
+            stamps[source.name] = stamp = _stamp(source.path)
+            known = self._parsed.get(source.name)
+            if known is None or stamp is None or known[0] != stamp:
+                fresh.append(source)
+        parsed = parse_all(fresh, self.config.repair_text, self.jobs)
+        for source, cable in zip(fresh, parsed, strict=True):
+            old = self._parsed.get(source.name)
+            if old is not None and old[1] == cable:
+                self._parsed[source.name] = (stamps[source.name] or (0, 0, 0), cable)
+                continue
+            if old is not None and old[1].id:
+                changed.add(old[1].id)
+            if cable.id:
+                changed.add(cable.id)
+            self._parsed[source.name] = (stamps[source.name] or (0, 0, 0), cable)
+        names = {s.name for s in sources}
+        for name in [n for n in self._parsed if n not in names]:
+            gone = self._parsed.pop(name)[1]
+            if gone.id:
+                changed.add(gone.id)
+        return [self._parsed[s.name][1] for s in sources], changed
+
+    def _load(self) -> tuple[Loaded, set[str]]:
+        found = discover(self.config.content, self.config.root)
+        cables, changed = self._parse(found.cables)
+        self._pending |= changed
+        loaded = load_content(self.config, found, cables)
+        return loaded, set(self._pending)
+
+    # -- deciding what to render ---------------------------------------------------------
+
+    def _affected(self, old: Archive, new: Archive, changed: set[str]) -> set[GroupKey]:
+        keys: set[GroupKey] = set(ALWAYS)
+        for cid in changed:
+            for archive in (old, new):
+                keys |= _groups_of_cable(archive, cid)
+        return keys | _neighbour_months(old, new)
+
+    def _decide(
+        self, loaded: Loaded, changed: set[str], theme: dict[str, bytes]
+    ) -> tuple[Change, set[GroupKey]]:
+        """What changed, and which groups to render."""
+        new = loaded.archive
+        old = self._archive
+        nav = [(p.slug, p.title, p.order) for p in new.pages]
+        if old is None:
+            return Change(changed, True, "first build"), set()
+        if nav != self._pages_nav:
+            return Change(changed, True, "Markdown pages added, removed or renamed"), set()
+        if old.tag_slugs != {c: s for c, s in new.tag_slugs.items() if c in old.tag_slugs}:
+            return Change(changed, True, "tag paths changed"), set()
+        changed_templates = {
+            name for name in set(theme) | set(self._theme)
+            if name.startswith("templates/") and theme.get(name) != self._theme.get(name)
+        }  # fmt: skip
+        by_template = {f"templates/{t}": k for k, t in TEMPLATES.items()}
+        if any(name not in by_template for name in changed_templates):
+            return Change(changed, True, "a shared template changed"), set()
+        keys = self._affected(old, new, changed) if changed else set(ALWAYS)
+        if changed and (set(old.cables) != set(new.cables) or set(old.aliases) != set(new.aliases)):
+            keys |= {("page", p.slug) for p in new.pages}  # their cable links may change
+        kinds = {by_template[name] for name in changed_templates}
+        keys |= {k for k in self._all_groups(new) if k[0] in kinds}
+        bodies = {p.slug: p.body for p in new.pages}
+        keys |= {("page", s) for s, b in bodies.items() if self._page_bodies.get(s) != b}
+        notes = {cid: n.body for cid, n in new.notes.items()}
+        for cid in set(notes) | set(self._notes):
+            if notes.get(cid) != self._notes.get(cid):
+                keys.add(("cable", cid))
+        return Change(changed, False, ""), keys
+
+    @staticmethod
+    def _all_groups(archive: Archive) -> list[GroupKey]:
+        return Planner(archive, Config(root=Path(".")), Glossary()).groups()
+
+    # -- building ------------------------------------------------------------------------
+
+    def build(
+        self, *, write: bool = True, force: bool = False, check_headers: bool = False
+    ) -> BuildResult:
+        """Bring the output up to date with the content; returns what was done."""
+        start = time.perf_counter()
+        loaded, changed = self._load()
+        theme = _theme_stamps(self.config)
+        change, keys = self._decide(loaded, changed, theme)
+        if force:
+            change = Change(changed, True, "clean build")
+        archive = loaded.archive
+        planner = Planner(archive, self.config, Glossary(self.config.glossary))
+        renderer = Renderer(self.config, site_context(self.config, archive))
+        groups = planner.groups()
+        wanted = set(groups) if change.everything else keys & set(groups)
+        rendered: dict[GroupKey, dict[str, bytes]] = {}
+        for key in groups:
+            if key in wanted or key not in self._groups:
+                rendered[key] = self._render_group(planner, renderer, archive, key)
+        pages = {key: self._groups.get(key, {}) for key in groups} | rendered
+        extra = self._extra_files(archive, pages, theme, change, changed)
+        files: dict[str, bytes] = {}
+        for key in groups:
+            files.update(pages[key])
+        files.update(extra)
+        touched: set[str] | None = None
+        if not change.everything and not force:
+            touched = {p for out in rendered.values() for p in out} | set(extra)
+        written = self.output.write(files, touched=touched, force=force) if write else None
+        # Commit the new state only once everything has rendered (and been written).
+        self._archive = archive
+        self._groups = pages
+        self._extra = extra
+        self._theme = theme
+        self._pages_nav = [(p.slug, p.title, p.order) for p in archive.pages]
+        self._page_bodies = {p.slug: p.body for p in archive.pages}
+        self._notes = {cid: n.body for cid, n in archive.notes.items()}
+        self.last_change = change
+        self._pending = set()
+        report = list(loaded.diagnostics)
+        if check_headers:
+            for cable in loaded.cables:
+                report.extend((cable.source, d) for d in header_disagreements(cable))
+        if not self.config.base_url and write:
             report.append(
                 (
-                    source.name,
+                    self.config.output_dir,
                     Diagnostic(
-                        1,
-                        "error",
-                        "page-slug-taken",
-                        f"slug {page_slug!r} is used by the site itself; page skipped",
+                        0,
+                        "info",
+                        "no-base-url",
+                        "base_url is not set: feed.xml and sitemap.xml hold relative URLs",
                     ),
                 )
             )
-            continue
-        if page_slug in taken:
-            report.append(
-                (
-                    source.name,
-                    Diagnostic(
-                        1,
-                        "error",
-                        "page-slug-taken",
-                        f"slug {page_slug!r} is also {taken[page_slug]}; page skipped",
-                    ),
-                )
-            )
-            continue
-        taken[page_slug] = source.name
-        try:
-            order = int(doc.meta.get("order", "0"))
-        except ValueError:
-            report.append(
-                (
-                    source.name,
-                    Diagnostic(1, "warning", "front-matter", "order must be a whole number"),
-                )
-            )
-            order = 0
-        title = doc.meta.get("title") or PurePath(source.name).stem.replace("-", " ").capitalize()
-        pages.append(
-            MarkdownPage(
-                source.name,
-                page_slug,
-                title,
-                doc.body,
-                order,
-                doc.meta.get("date"),
-                doc.meta.get("description"),
-            )
+        n_pages = sum(1 for out in pages.values() for p in out if p.endswith(".html"))
+        return BuildResult(
+            len(archive.cables), n_pages, files, report, written, time.perf_counter() - start
         )
-    return pages
+
+    def _render_group(
+        self, planner: Planner, renderer: Renderer, archive: Archive, key: GroupKey
+    ) -> dict[str, bytes]:
+        out: dict[str, bytes] = {}
+        for plan in planner.plan_group(key):
+            out[self.urls.output_file(plan.path)] = renderer.render(
+                plan.template, plan.path, plan.context
+            ).encode("utf-8")
+        if key[0] == "cable":
+            out[self.urls.api_cable(key[1])] = cable_json(archive, key[1], self.urls)
+        return out
+
+    def _extra_files(
+        self,
+        archive: Archive,
+        pages: dict[GroupKey, dict[str, bytes]],
+        theme: dict[str, bytes],
+        change: Change,
+        changed: set[str],
+    ) -> dict[str, bytes]:
+        """The files that are not pages: index JSON, feed, sitemap, robots, static files."""
+        extra = dict(self._extra)
+        if change.everything or changed or not extra:
+            extra[self.urls.api_index] = index_json(archive, self.urls)
+            extra[self.urls.feed] = atom_feed(archive, self.config, self.urls)
+            extra[self.urls.robots] = robots(self.config, self.urls)
+        html = [p for out in pages.values() for p in out if p.endswith(".html") and p != "404.html"]
+        extra[self.urls.sitemap] = sitemap([_site_path(p) for p in html], self.config, self.urls)
+        statics = {k for k in theme if k.startswith("static/")}
+        if (
+            change.everything
+            or statics != {k for k in self._theme if k.startswith("static/")}
+            or any(theme.get(k) != self._theme.get(k) for k in statics)
+        ):
+            for name in [n for n in extra if n.startswith("static/")]:
+                del extra[name]
+            extra.update(static_files(self.config))
+        return extra
 
 
-def _notes(sources: list[Source], report: Report) -> list[Note]:
-    notes = []
-    for source in sources:
-        text = _read(source, report)
-        if text is not None:
-            doc = split_front_matter(text)
-            report.extend((source.name, d) for d in doc.diagnostics)
-            notes.append(Note(source.name, PurePath(source.name).stem.upper(), doc.body))
-    return notes
+def _site_path(output_file: str) -> str:
+    return output_file[: -len("index.html")] if output_file.endswith("index.html") else output_file
 
 
-_SERIAL_BELOW = 400  # fewer cables than this are parsed in this process: a pool costs more
+def _groups_of_cable(archive: Archive, cid: str) -> set[GroupKey]:
+    """Every group whose pages show something of cable ``cid`` in ``archive``."""
+    keys: set[GroupKey] = set()
+    cable = archive.cables.get(cid)
+    keys |= {("cable", c) for c in archive.unresolved.get(cid, [])}
+    if cable is None:
+        return keys
+    keys.add(("cable", cid))
+    for ref in cable.references:
+        target = archive.resolve(ref.id)
+        if target:
+            keys.add(("cable", target))
+    keys |= {("cable", c) for c in archive.cited_by.get(cid, [])}
+    for alias in cable.aliases:
+        keys |= {("cable", c) for c in archive.unresolved.get(alias, [])}
+    if cable.origin_code:
+        same = archive.by_origin.get(cable.origin_code, [])
+        if cid in same:
+            at = same.index(cid)
+            keys |= {("cable", c) for c in same[max(0, at - 1) : at + 2]}
+        keys.add(("origin", cable.origin_code))
+    keys |= {("tag", t) for t in cable.tags}
+    if cable.classification:
+        keys.add(("classification", cable.classification))
+    if cable.created:
+        keys.add(("year", cable.created[:4]))
+        keys.add(("month", cable.created[:7]))
+    return keys
 
 
-def _parse_one(job: tuple[Path, str, bool]) -> Cable:
-    path, name, repair = job
-    return parse_file(path, name, repair=repair)
-
-
-def parse_all(sources: list[Source], repair: bool, jobs: int | None = None) -> list[Cable]:
-    """Parse every cable, on ``jobs`` processes (default: all cores); same result as one."""
-    work = [(s.path, s.name, repair) for s in sources]
-    jobs = jobs or os.cpu_count() or 1
-    if jobs <= 1 or len(work) < _SERIAL_BELOW:
-        return [_parse_one(job) for job in work]
-    with multiprocessing.get_context("spawn").Pool(jobs) as pool:
-        return pool.map(_parse_one, work, chunksize=max(1, len(work) // (jobs * 8)))
-
-
-def load(config: Config, jobs: int | None = None) -> Loaded:
-    """Discover, parse and resolve every content file of the site."""
-    found = discover(config.content, config.root)
-    report: Report = list(found.problems)
-    if not config.content.is_dir():
-        report.append(
-            (
-                config.content_dir,
-                Diagnostic(0, "warning", "no-content", "the content folder does not exist"),
-            )
-        )
-    cables = parse_all(found.cables, config.repair_text, jobs)
-    for cable in cables:
-        report.extend((cable.source, d) for d in cable.diagnostics)
-    archive = build_archive(cables, _notes(found.notes, report), _pages(found.pages, report))
-    report.extend(archive.diagnostics)
-    return Loaded(archive, cables, report)
-
-
-def site_context(config: Config, archive: Archive) -> dict[str, object]:
-    """What every template gets as ``site``."""
-    urls = Urls(config.pretty_urls)
-    nav = [
-        {"title": "Timeline", "path": urls.timeline},
-        {"title": "Tags", "path": urls.tags},
-        {"title": "Origins", "path": urls.origins},
-        {"title": "Classifications", "path": urls.classifications},
-        {"title": "Missing", "path": urls.unresolved},
-    ]
-    nav += [{"title": p.title, "path": urls.page(p.slug)} for p in archive.pages]
-    return {
-        "title": config.title,
-        "description": config.description,
-        "base_url": config.base_url,
-        "language": config.language,
-        "nav": nav,
-        "home": urls.home,
-        "feed": urls.feed,
-        "api": urls.api_index,
-        "css": urls.static("style.css"),
-        "icon": urls.static("favicon.svg"),
-        "cables": len(archive.cables),
-    }
-
-
-def _static_files(config: Config) -> dict[str, bytes]:
-    """The theme's ``static/`` files, the site's theme over the default."""
-    files: dict[str, bytes] = {}
-    for folder in reversed(theme_folders(config)):
-        static = folder / "static"
-        if not static.is_dir():
+def _neighbour_months(old: Archive, new: Archive) -> set[GroupKey]:
+    """Year and month pages link their neighbours: when a year or month appears or goes,
+    the ones beside it change too."""
+    out: set[GroupKey] = set()
+    for kind, old_keys, new_keys in (
+        (
+            "month",
+            [f"{y:04d}-{m:02d}" for y, m in old.by_month],
+            [f"{y:04d}-{m:02d}" for y, m in new.by_month],
+        ),
+        ("year", [str(y) for y in old.by_year], [str(y) for y in new.by_year]),
+    ):
+        if old_keys == new_keys:
             continue
-        for path in sorted(static.rglob("*")):
-            if path.is_file() and not path.is_symlink() and not path.name.startswith("."):
-                files["static/" + path.relative_to(static).as_posix()] = path.read_bytes()
-    return files
-
-
-def render_site(config: Config, loaded: Loaded) -> tuple[dict[str, bytes], int]:
-    """Every output file of the site, in memory: (path -> bytes, number of HTML pages)."""
-    archive = loaded.archive
-    urls = Urls(config.pretty_urls)
-    planner = Planner(archive, config, Glossary(config.glossary))
-    renderer = Renderer(config, site_context(config, archive))
-    files: dict[str, bytes] = {}
-    plans = planner.plan()
-    for plan in plans:
-        files[urls.output_file(plan.path)] = renderer.render(
-            plan.template, plan.path, plan.context
-        ).encode("utf-8")
-    for cid in archive.cables:
-        files[urls.api_cable(cid)] = cable_json(archive, cid, urls)
-    files[urls.api_index] = index_json(archive, urls)
-    files[urls.feed] = atom_feed(archive, config, urls)
-    files[urls.sitemap] = sitemap([p.path for p in plans if p.path != urls.not_found], config, urls)
-    files[urls.robots] = robots(config, urls)
-    files.update(_static_files(config))
-    return files, len(plans)
+        appeared = set(old_keys) ^ set(new_keys)
+        for listing in (old_keys, new_keys):
+            for i, value in enumerate(listing):
+                near = listing[max(0, i - 1) : i + 2]
+                if appeared & set(near):
+                    out.add((kind, value))
+    return out
 
 
 def build(
@@ -241,28 +367,5 @@ def build(
     check_headers: bool = False,
     jobs: int | None = None,
 ) -> BuildResult:
-    """Build the site of ``config``; with ``write`` false, only check it (``check_headers``:
-    also report where a metadata header disagrees with what the text says)."""
-    start = time.perf_counter()
-    loaded = load(config, jobs)
-    report = list(loaded.diagnostics)
-    if check_headers:
-        for cable in loaded.cables:
-            report.extend((cable.source, d) for d in header_disagreements(cable))
-    if not config.base_url and write:
-        report.append(
-            (
-                str(Path(config.output_dir)),
-                Diagnostic(
-                    0,
-                    "info",
-                    "no-base-url",
-                    "base_url is not set: feed.xml and sitemap.xml hold relative URLs",
-                ),
-            )
-        )
-    files, pages = render_site(config, loaded)
-    written = write_site(config.output, files, force=clean) if write else None
-    return BuildResult(
-        len(loaded.archive.cables), pages, files, report, written, time.perf_counter() - start
-    )
+    """Build the site of ``config`` once; with ``write`` false, only check it."""
+    return Site(config, jobs).build(write=write, force=clean, check_headers=check_headers)

@@ -9,6 +9,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import threading
+import time
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TextIO
@@ -21,6 +23,8 @@ from sitegen.errors import ConfigError, SitegenError
 from sitegen.model import Cable, cable_to_json
 from sitegen.parse import parse_file
 from sitegen.scaffold import new_site
+from sitegen.serve import LiveState, PreviewServer
+from sitegen.watch import Outcome, Watcher
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -54,6 +58,22 @@ def _parser() -> argparse.ArgumentParser:
         description="Parse and resolve everything, write nothing, print every diagnostic.",
     )
     _build_options(check)
+    watch = commands.add_parser(
+        "watch",
+        help="build, then rebuild what each change touches",
+        description="Build, then rebuild what each change touches, until Ctrl-C.",
+    )
+    _build_options(watch)
+    watch.add_argument("--poll", action="store_true", help="poll for changes (network mounts)")
+    serve = commands.add_parser(
+        "serve",
+        help="build, serve the output, rebuild on change, reload open tabs",
+        description="Build, serve the output with live reload, rebuild on change, until Ctrl-C.",
+    )
+    _build_options(serve)
+    serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
+    serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0: any free)")
+    serve.add_argument("--poll", action="store_true", help="poll for changes (network mounts)")
     new = commands.add_parser(
         "new", help="create a ready-to-build site", description="Create a ready-to-build site."
     )
@@ -89,6 +109,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         if args.command == "new":
             return _cmd_new(args.folder)
+        if args.command in ("watch", "serve"):
+            return _cmd_live(args)
         return _cmd_build(args, write=args.command == "build")
     except SitegenError as exc:
         print(f"sitegen: error: {exc}", file=sys.stderr)
@@ -140,6 +162,88 @@ def _cmd_build(args: argparse.Namespace, *, write: bool) -> int:
         )
     if counts["error"] or (args.strict and counts["warning"]):
         return EXIT_CONTENT
+    return EXIT_OK
+
+
+def _print_outcome(outcome: Outcome, verbose: bool) -> None:
+    """One build of watch/serve in the terminal: its diagnostics and a summary line."""
+    stamp = time.strftime("%H:%M:%S")
+    if not outcome.ok:
+        print(
+            f"[{stamp}] build failed, still showing the last good site:\n  {outcome.error}",
+            file=sys.stderr,
+        )
+        return
+    result = outcome.result
+    assert result is not None
+    shown = [item for item in result.diagnostics if verbose or item[1].severity != "info"]
+    for line in format_report(shown):
+        print(line, file=sys.stderr)
+    written = result.written
+    files = f"{written.written} written, {written.removed} removed" if written else "checked"
+    print(f"[{stamp}] {result.cables} cables, {files}, {result.seconds:.2f} s", file=sys.stderr)
+
+
+def _problems(outcome: Outcome) -> str:
+    """What the browser overlay shows: a failed build, or errors in the content."""
+    if not outcome.ok:
+        return f"Build failed; showing the last good site.\n\n{outcome.error}"
+    assert outcome.result is not None
+    errors = [item for item in outcome.result.diagnostics if item[1].severity == "error"]
+    return "\n".join(format_report(errors))
+
+
+def _cmd_live(args: argparse.Namespace) -> int:
+    config = _config(args)
+    overrides = {"content_dir": args.content, "output_dir": args.output, "base_url": args.base_url}
+    serving = args.command == "serve"
+    state = LiveState()
+
+    def report(outcome: Outcome) -> None:
+        _print_outcome(outcome, args.verbose)
+        if outcome.ok:
+            state.update(
+                epoch=outcome.epoch, css_only=outcome.css_only, problems=_problems(outcome)
+            )
+        else:
+            state.update(problems=_problems(outcome))
+
+    watcher = Watcher(
+        args.config, config, poll=args.poll, jobs=args.jobs, on_build=report, overrides=overrides
+    )
+    server: PreviewServer | None = None
+    threads: list[threading.Thread] = []
+    try:
+        watcher.start()
+        if serving:
+            server = PreviewServer((args.host, args.port), config.output, state)
+            host, port = str(server.server_address[0]), server.server_address[1]
+            if args.host not in ("127.0.0.1", "localhost", "::1"):
+                print(
+                    f"warning: serving on {args.host}, reachable from other machines",
+                    file=sys.stderr,
+                )
+            print(
+                f"serving {config.output} at http://{host}:{port}/ (Ctrl-C to stop)",
+                file=sys.stderr,
+            )
+            threads.append(threading.Thread(target=server.serve_forever, name="sitegen-serve"))
+        threads.append(threading.Thread(target=watcher.run, name="sitegen-watch"))
+        for thread in threads:
+            thread.start()
+        while any(t.is_alive() for t in threads):
+            for thread in threads:
+                thread.join(timeout=0.2)
+    except KeyboardInterrupt:
+        print("stopping", file=sys.stderr)
+    finally:
+        watcher.close()
+        state.close()
+        if server is not None:
+            server.shutdown()
+            server.server_close()
+        for thread in threads:
+            thread.join(timeout=5)
     return EXIT_OK
 
 

@@ -76,3 +76,16 @@ class Renderer:
     def _canonical(self, path: str) -> str | None:
         base = self.site.get("base_url") or ""
         return f"{base}{self.urls.link(path)}" if base else None
+
+
+def static_files(config: Config) -> dict[str, bytes]:
+    """The theme's ``static/`` files, the site's theme over the default."""
+    files: dict[str, bytes] = {}
+    for folder in reversed(theme_folders(config)):
+        static = folder / "static"
+        if not static.is_dir():
+            continue
+        for path in sorted(static.rglob("*")):
+            if path.is_file() and not path.is_symlink() and not path.name.startswith("."):
+                files["static/" + path.relative_to(static).as_posix()] = path.read_bytes()
+    return files

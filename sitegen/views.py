@@ -50,6 +50,10 @@ CLASSIFICATION_ORDER = [
 ]
 
 
+GroupKey = tuple[str, ...]
+"""A group of pages planned and rendered together: ``("cable", ID)``, ``("tag", CODE)``..."""
+
+
 @dataclass(slots=True)
 class PagePlan:
     """One page to render: where, with which template, with what data."""
@@ -156,24 +160,61 @@ class Planner:
 
     # -- the plan ------------------------------------------------------------------------
 
+    def groups(self) -> list[GroupKey]:
+        """Every group of pages of the site, in a stable order."""
+        a = self.archive
+        keys: list[GroupKey] = [("home",)]
+        keys += [("cable", cid) for cid in a.cables]
+        keys += [("tags",)] + [("tag", code) for code in a.by_tag]
+        keys += [("origins",)] + [("origin", code) for code in a.by_origin]
+        keys += [("classifications",)] + [("classification", n) for n in a.by_classification]
+        keys += [("timeline",)] + [("year", str(y)) for y in a.by_year]
+        keys += [("month", f"{y:04d}-{m:02d}") for y, m in a.by_month]
+        keys += [("unresolved",)]
+        keys += [("page", p.slug) for p in a.pages]
+        keys += [("404",)]
+        return keys
+
+    def plan_group(self, key: GroupKey) -> list[PagePlan]:
+        """The pages of one group (a group's pages are always planned together)."""
+        kind = key[0]
+        if kind == "cable":
+            return [self.cable_page(key[1])]
+        if kind == "tag":
+            return self.tag_group(key[1])
+        if kind == "origin":
+            return self.origin_group(key[1])
+        if kind == "classification":
+            return self.classification_group(key[1])
+        if kind == "year":
+            return [self.year_page(int(key[1]))]
+        if kind == "month":
+            year, month = key[1].split("-")
+            return self.month_group(int(year), int(month))
+        if kind == "page":
+            return [self.markdown_page(key[1])]
+        single: dict[str, Any] = {
+            "home": self.home,
+            "tags": self.tags_index,
+            "origins": self.origins_index,
+            "classifications": self.classifications_index,
+            "timeline": self.timeline_index,
+            "unresolved": self.unresolved_pages,
+            "404": self.not_found,
+        }
+        plans = single[kind]()
+        return plans if isinstance(plans, list) else [plans]
+
     def plan(self) -> list[PagePlan]:
         """Every HTML page of the site, in a stable order."""
-        plans: list[PagePlan] = [self.home()]
-        plans += [self.cable_page(cid) for cid in self.archive.cables]
-        plans += self.tag_pages()
-        plans += self.origin_pages()
-        plans += self.classification_pages()
-        plans += self.timeline_pages()
-        plans += self.unresolved_pages()
-        plans += [self.markdown_page(i) for i in range(len(self.archive.pages))]
-        plans.append(
-            PagePlan(
-                self.urls.not_found,
-                "404.html",
-                {"title": "Page not found", "description": "This page is not in the archive."},
-            )
+        return [plan for key in self.groups() for plan in self.plan_group(key)]
+
+    def not_found(self) -> PagePlan:
+        return PagePlan(
+            self.urls.not_found,
+            "404.html",
+            {"title": "Page not found", "description": "This page is not in the archive."},
         )
-        return plans
 
     def home(self) -> PagePlan:
         a = self.archive
@@ -348,262 +389,267 @@ class Planner:
 
     # -- tags ----------------------------------------------------------------------------
 
-    def tag_pages(self) -> list[PagePlan]:
+    def tags_index(self) -> PagePlan:
         a = self.archive
         groups: dict[str, list[dict[str, Any]]] = {k: [] for k in KINDS}
         for code in a.by_tag:
             link = self.tag_link(code)
             groups[link["kind"]].append(link)
-        plans = [
-            PagePlan(
-                self.urls.tags,
-                "tags.html",
-                {
-                    "title": "Tags",
-                    "description": f"All {len(a.by_tag)} TAGS codes of the archive, by kind.",
-                    "groups": [
-                        {"kind": k, "title": KIND_TITLES[k], "tags": groups[k]}
-                        for k in KINDS
-                        if groups[k]
-                    ],
-                },
-            )
-        ]
-        for code, ids in a.by_tag.items():
-            base = self.urls.tag(a.tag_slugs[code])
-            info = self.glossary.lookup(code)
-            newest = a.newest_first(ids)
-            for path, items, pager in self._paginate(newest, base):
-                title = f"{code}: {info.title}" if info.title else code
-                plans.append(
-                    PagePlan(
-                        path,
-                        "tag.html",
-                        {
-                            "title": title
-                            if pager["number"] == 1
-                            else f"{title} (page {pager['number']})",
-                            "description": f"{len(ids)} cables tagged {code}"
-                            + (f" ({info.title})" if info.title else "")
-                            + ".",
-                            "tag": {
-                                "code": code,
-                                "title": info.title,
-                                "kind": info.kind,
-                                "kind_title": KIND_TITLES[info.kind],
-                                "source": info.source,
-                                "count": len(ids),
-                            },
-                            "histogram": self.year_histogram(
-                                ids, f"Cables tagged {code} per year", path
-                            ),
-                            "cables": [self.summary(i) for i in items],
-                            "pager": pager,
+        return PagePlan(
+            self.urls.tags,
+            "tags.html",
+            {
+                "title": "Tags",
+                "description": f"All {len(a.by_tag)} TAGS codes of the archive, by kind.",
+                "groups": [
+                    {"kind": k, "title": KIND_TITLES[k], "tags": groups[k]}
+                    for k in KINDS
+                    if groups[k]
+                ],
+            },
+        )
+
+    def tag_group(self, code: str) -> list[PagePlan]:
+        a = self.archive
+        plans = []
+        ids = a.by_tag[code]
+        base = self.urls.tag(a.tag_slugs[code])
+        info = self.glossary.lookup(code)
+        newest = a.newest_first(ids)
+        for path, items, pager in self._paginate(newest, base):
+            title = f"{code}: {info.title}" if info.title else code
+            plans.append(
+                PagePlan(
+                    path,
+                    "tag.html",
+                    {
+                        "title": title
+                        if pager["number"] == 1
+                        else f"{title} (page {pager['number']})",
+                        "description": f"{len(ids)} cables tagged {code}"
+                        + (f" ({info.title})" if info.title else "")
+                        + ".",
+                        "tag": {
+                            "code": code,
+                            "title": info.title,
+                            "kind": info.kind,
+                            "kind_title": KIND_TITLES[info.kind],
+                            "source": info.source,
+                            "count": len(ids),
                         },
-                    )
+                        "histogram": self.year_histogram(
+                            ids, f"Cables tagged {code} per year", path
+                        ),
+                        "cables": [self.summary(i) for i in items],
+                        "pager": pager,
+                    },
                 )
+            )
         return plans
 
     # -- origins -------------------------------------------------------------------------
 
-    def origin_pages(self) -> list[PagePlan]:
+    def origins_index(self) -> PagePlan:
         a = self.archive
         links = sorted(
             (self.origin_link(c) for c in a.by_origin), key=lambda o: (o["name"], o["code"])
         )
-        plans = [
-            PagePlan(
-                self.urls.origins,
-                "origins.html",
-                {
-                    "title": "Origins",
-                    "description": f"The {len(links)} posts the archive's cables come from.",
-                    "origins": links,
-                },
-            )
-        ]
-        for code, ids in a.by_origin.items():
-            base = self.urls.origin(code)
-            name = a.origin_names.get(code, code)
-            post = load_posts().get(code)
-            for path, items, pager in self._paginate(a.newest_first(ids), base):
-                plans.append(
-                    PagePlan(
-                        path,
-                        "origin.html",
-                        {
-                            "title": name
-                            if pager["number"] == 1
-                            else f"{name} (page {pager['number']})",
-                            "description": f"{len(ids)} cables from {name}.",
-                            "origin": {
-                                "code": code,
-                                "name": name,
-                                "count": len(ids),
-                                "country": post.country if post else None,
-                            },
-                            "histogram": self.year_histogram(
-                                ids, f"Cables from {name} per year", path
-                            ),
-                            "cables": [self.summary(i) for i in items],
-                            "pager": pager,
+        return PagePlan(
+            self.urls.origins,
+            "origins.html",
+            {
+                "title": "Origins",
+                "description": f"The {len(links)} posts the archive's cables come from.",
+                "origins": links,
+            },
+        )
+
+    def origin_group(self, code: str) -> list[PagePlan]:
+        a = self.archive
+        plans = []
+        ids = a.by_origin[code]
+        base = self.urls.origin(code)
+        name = a.origin_names.get(code, code)
+        post = load_posts().get(code)
+        for path, items, pager in self._paginate(a.newest_first(ids), base):
+            plans.append(
+                PagePlan(
+                    path,
+                    "origin.html",
+                    {
+                        "title": name
+                        if pager["number"] == 1
+                        else f"{name} (page {pager['number']})",
+                        "description": f"{len(ids)} cables from {name}.",
+                        "origin": {
+                            "code": code,
+                            "name": name,
+                            "count": len(ids),
+                            "country": post.country if post else None,
                         },
-                    )
+                        "histogram": self.year_histogram(ids, f"Cables from {name} per year", path),
+                        "cables": [self.summary(i) for i in items],
+                        "pager": pager,
+                    },
                 )
+            )
         return plans
 
     # -- classifications -----------------------------------------------------------------
 
-    def classification_pages(self) -> list[PagePlan]:
-        a = self.archive
+    def classifications_index(self) -> PagePlan:
         links = self.classification_links()
-        plans = [
-            PagePlan(
-                self.urls.classifications,
-                "classifications.html",
-                {
-                    "title": "Classifications",
-                    "description": "The archive's cables by classification.",
-                    "classifications": links,
-                },
+        return PagePlan(
+            self.urls.classifications,
+            "classifications.html",
+            {
+                "title": "Classifications",
+                "description": "The archive's cables by classification.",
+                "classifications": links,
+            },
+        )
+
+    def classification_group(self, name: str) -> list[PagePlan]:
+        a = self.archive
+        plans = []
+        link = next(k for k in self.classification_links() if k["name"] == name)
+        ids = a.by_classification[name]
+        for path, items, pager in self._paginate(a.newest_first(ids), link["path"]):
+            title = (
+                link["name"] if pager["number"] == 1 else f"{link['name']} (page {pager['number']})"
             )
-        ]
-        for link in links:
-            ids = a.by_classification[link["name"]]
-            for path, items, pager in self._paginate(a.newest_first(ids), link["path"]):
-                title = (
-                    link["name"]
-                    if pager["number"] == 1
-                    else f"{link['name']} (page {pager['number']})"
+            plans.append(
+                PagePlan(
+                    path,
+                    "classification.html",
+                    {
+                        "title": title,
+                        "description": f"{len(ids)} cables classified {link['name']}.",
+                        "classification": link,
+                        "histogram": self.year_histogram(
+                            ids, f"{link['name']} cables per year", path
+                        ),
+                        "cables": [self.summary(i) for i in items],
+                        "pager": pager,
+                    },
                 )
-                plans.append(
-                    PagePlan(
-                        path,
-                        "classification.html",
-                        {
-                            "title": title,
-                            "description": f"{len(ids)} cables classified {link['name']}.",
-                            "classification": link,
-                            "histogram": self.year_histogram(
-                                ids, f"{link['name']} cables per year", path
-                            ),
-                            "cables": [self.summary(i) for i in items],
-                            "pager": pager,
-                        },
-                    )
-                )
+            )
         return plans
 
     # -- timeline ------------------------------------------------------------------------
 
-    def timeline_pages(self) -> list[PagePlan]:
+    def timeline_index(self) -> PagePlan:
         a = self.archive
         path = self.urls.timeline
         undated = [i for i in a.chronological if not a.cables[i].created]
-        plans = [
-            PagePlan(
-                path,
-                "timeline.html",
-                {
-                    "title": "Timeline",
-                    "description": "The archive's cables over time, by year and month.",
-                    "histogram": self.year_histogram(a.chronological, "Cables per year", path),
-                    "years": [
-                        {"year": y, "count": len(ids), "path": self.urls.year(y)}
-                        for y, ids in a.by_year.items()
-                    ],
-                    "undated": [self.summary(i) for i in undated],
-                },
+        return PagePlan(
+            path,
+            "timeline.html",
+            {
+                "title": "Timeline",
+                "description": "The archive's cables over time, by year and month.",
+                "histogram": self.year_histogram(a.chronological, "Cables per year", path),
+                "years": [
+                    {"year": y, "count": len(ids), "path": self.urls.year(y)}
+                    for y, ids in a.by_year.items()
+                ],
+                "undated": [self.summary(i) for i in undated],
+            },
+        )
+
+    def year_page(self, year: int) -> PagePlan:
+        a = self.archive
+        ids = a.by_year[year]
+        ypath = self.urls.year(year)
+        months = [(m, a.by_month.get((year, m), [])) for m in range(1, 13)]
+        bars = [
+            Bar(
+                MONTH_NAMES[m - 1][:3],
+                len(mids),
+                relative(ypath, self.urls.link(self.urls.month(year, m))),
             )
+            for m, mids in months
         ]
-        for year, ids in a.by_year.items():
-            ypath = self.urls.year(year)
-            months = [(m, a.by_month.get((year, m), [])) for m in range(1, 13)]
-            bars = [
-                Bar(
-                    MONTH_NAMES[m - 1][:3],
-                    len(mids),
-                    relative(ypath, self.urls.link(self.urls.month(year, m))),
-                )
-                for m, mids in months
-            ]
+        return PagePlan(
+            ypath,
+            "timeline_year.html",
+            {
+                "title": f"{year}",
+                "description": f"{len(ids)} cables of {year}, by month.",
+                "year": year,
+                "count": len(ids),
+                "histogram": histogram(bars, f"Cables per month, {year}"),
+                "months": [
+                    {
+                        "month": m,
+                        "name": MONTH_NAMES[m - 1],
+                        "count": len(mids),
+                        "path": self.urls.month(year, m),
+                    }
+                    for m, mids in months
+                    if mids
+                ],
+                "previous": self.urls.year(year - 1) if year - 1 in a.by_year else None,
+                "next": self.urls.year(year + 1) if year + 1 in a.by_year else None,
+            },
+        )
+
+    def month_group(self, year: int, month: int) -> list[PagePlan]:
+        a = self.archive
+        plans = []
+        keys = list(a.by_month)
+        n = keys.index((year, month))
+        ids = a.by_month[(year, month)]
+        base = self.urls.month(year, month)
+        name = f"{MONTH_NAMES[month - 1]} {year}"
+        days = Counter(int(d[8:10]) for i in ids if (d := a.cables[i].created))
+        for path, items, pager in self._paginate(ids, base):
+            grouped: list[dict[str, Any]] = []
+            for cid in items:
+                label = human_date(a.cables[cid].created)
+                if not grouped or grouped[-1]["date"] != label:
+                    grouped.append({"date": label, "cables": []})
+                grouped[-1]["cables"].append(self.summary(cid))
+            prev_key = keys[n - 1] if n > 0 else None
+            next_key = keys[n + 1] if n + 1 < len(keys) else None
             plans.append(
                 PagePlan(
-                    ypath,
-                    "timeline_year.html",
+                    path,
+                    "timeline_month.html",
                     {
-                        "title": f"{year}",
-                        "description": f"{len(ids)} cables of {year}, by month.",
+                        "title": name
+                        if pager["number"] == 1
+                        else f"{name} (page {pager['number']})",
+                        "description": f"{len(ids)} cables of {name}, day by day.",
                         "year": year,
+                        "year_path": self.urls.year(year),
+                        "month_name": name,
                         "count": len(ids),
-                        "histogram": histogram(bars, f"Cables per month, {year}"),
-                        "months": [
-                            {
-                                "month": m,
-                                "name": MONTH_NAMES[m - 1],
-                                "count": len(mids),
-                                "path": self.urls.month(year, m),
-                            }
-                            for m, mids in months
-                            if mids
-                        ],
-                        "previous": self.urls.year(year - 1) if year - 1 in a.by_year else None,
-                        "next": self.urls.year(year + 1) if year + 1 in a.by_year else None,
+                        "histogram": histogram(
+                            [
+                                Bar(str(d), days.get(d, 0))
+                                for d in range(1, _days_in(year, month) + 1)
+                            ],
+                            f"Cables per day, {name}",
+                            bar_width=12,
+                        ),
+                        "days": grouped,
+                        "pager": pager,
+                        "previous": {
+                            "path": self.urls.month(*prev_key),
+                            "name": f"{MONTH_NAMES[prev_key[1] - 1]} {prev_key[0]}",
+                        }
+                        if prev_key
+                        else None,
+                        "next": {
+                            "path": self.urls.month(*next_key),
+                            "name": f"{MONTH_NAMES[next_key[1] - 1]} {next_key[0]}",
+                        }
+                        if next_key
+                        else None,
                     },
                 )
             )
-        keys = list(a.by_month)
-        for n, ((year, month), ids) in enumerate(a.by_month.items()):
-            base = self.urls.month(year, month)
-            name = f"{MONTH_NAMES[month - 1]} {year}"
-            days = Counter(int(d[8:10]) for i in ids if (d := a.cables[i].created))
-            for path, items, pager in self._paginate(ids, base):
-                grouped: list[dict[str, Any]] = []
-                for cid in items:
-                    label = human_date(a.cables[cid].created)
-                    if not grouped or grouped[-1]["date"] != label:
-                        grouped.append({"date": label, "cables": []})
-                    grouped[-1]["cables"].append(self.summary(cid))
-                prev_key = keys[n - 1] if n > 0 else None
-                next_key = keys[n + 1] if n + 1 < len(keys) else None
-                plans.append(
-                    PagePlan(
-                        path,
-                        "timeline_month.html",
-                        {
-                            "title": name
-                            if pager["number"] == 1
-                            else f"{name} (page {pager['number']})",
-                            "description": f"{len(ids)} cables of {name}, day by day.",
-                            "year": year,
-                            "year_path": self.urls.year(year),
-                            "month_name": name,
-                            "count": len(ids),
-                            "histogram": histogram(
-                                [
-                                    Bar(str(d), days.get(d, 0))
-                                    for d in range(1, _days_in(year, month) + 1)
-                                ],
-                                f"Cables per day, {name}",
-                                bar_width=12,
-                            ),
-                            "days": grouped,
-                            "pager": pager,
-                            "previous": {
-                                "path": self.urls.month(*prev_key),
-                                "name": f"{MONTH_NAMES[prev_key[1] - 1]} {prev_key[0]}",
-                            }
-                            if prev_key
-                            else None,
-                            "next": {
-                                "path": self.urls.month(*next_key),
-                                "name": f"{MONTH_NAMES[next_key[1] - 1]} {next_key[0]}",
-                            }
-                            if next_key
-                            else None,
-                        },
-                    )
-                )
         return plans
 
     # -- what the archive is missing -----------------------------------------------------
@@ -637,8 +683,8 @@ class Planner:
             )
         return plans
 
-    def markdown_page(self, index: int) -> PagePlan:
-        page = self.archive.pages[index]
+    def markdown_page(self, page_slug: str) -> PagePlan:
+        page = next(p for p in self.archive.pages if p.slug == page_slug)
         path = self.urls.page(page.slug)
         return PagePlan(
             path,
@@ -716,3 +762,29 @@ def _badge_marking(marking: str) -> str:
     return {"S": "m-secret", "TS": "m-secret", "C": "m-confidential", "SBU": "m-fouo"}.get(
         head, "m-unclassified"
     )
+
+
+def site_context(config: Config, archive: Archive) -> dict[str, object]:
+    """What every template gets as ``site``."""
+    urls = Urls(config.pretty_urls)
+    nav = [
+        {"title": "Timeline", "path": urls.timeline},
+        {"title": "Tags", "path": urls.tags},
+        {"title": "Origins", "path": urls.origins},
+        {"title": "Classifications", "path": urls.classifications},
+        {"title": "Missing", "path": urls.unresolved},
+    ]
+    nav += [{"title": p.title, "path": urls.page(p.slug)} for p in archive.pages]
+    return {
+        "title": config.title,
+        "description": config.description,
+        "base_url": config.base_url,
+        "language": config.language,
+        "nav": nav,
+        "home": urls.home,
+        "feed": urls.feed,
+        "api": urls.api_index,
+        "css": urls.static("style.css"),
+        "icon": urls.static("favicon.svg"),
+        "cables": len(archive.cables),
+    }

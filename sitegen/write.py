@@ -11,6 +11,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import threading
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 
@@ -18,6 +19,9 @@ from sitegen.errors import BuildError
 from sitegen.urls import Urls
 
 MANIFEST = Urls.manifest
+WRITING = threading.RLock()
+"""Held while a build writes: the preview server takes it to read, so no request ever sees
+a half-written site."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -41,19 +45,14 @@ def check_path(relative: str) -> PurePosixPath:
     return path
 
 
-def manifest_bytes(files: dict[str, bytes]) -> bytes:
-    """``manifest.json``: every file of the site with its SHA-256, for mirrors to verify."""
-    entries = {name: hashlib.sha256(data).hexdigest() for name, data in sorted(files.items())}
-    data = {"generator": "sitegen", "files": entries}
-    return (json.dumps(data, indent=1, sort_keys=True) + "\n").encode("utf-8")
-
-
-def _previous(output: Path) -> set[str]:
+def _previous(output: Path) -> dict[str, str]:
+    """The files and hashes the previous build's manifest lists (nothing if unreadable)."""
     try:
         data = json.loads((output / MANIFEST).read_text(encoding="utf-8"))
-        return {str(name) for name in data.get("files", {})}
+        files = data.get("files", {})
+        return {str(k): str(v) for k, v in files.items()} if isinstance(files, dict) else {}
     except (OSError, ValueError, AttributeError):
-        return set()
+        return {}
 
 
 def _write_atomic(target: Path, data: bytes) -> None:
@@ -67,59 +66,98 @@ def _write_atomic(target: Path, data: bytes) -> None:
         raise
 
 
-def write_site(output: Path, files: dict[str, bytes], *, force: bool = False) -> WriteResult:
-    """Write ``files`` (output-relative path -> bytes) and the manifest; remove stale files.
+class Output:
+    """The output folder and what this process knows it holds (file -> SHA-256).
 
-    Unchanged files are left alone unless ``force``."""
-    for name in files:
-        check_path(name)
-    try:
-        output.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise BuildError(
-            f"cannot create the output folder {output}: {exc.strerror or exc}"
-        ) from exc
-    root = output.resolve()
-    previous = _previous(output)
-    written = unchanged = 0
-    try:
-        for name in sorted(files):
-            target = output / name
-            target.parent.mkdir(parents=True, exist_ok=True)
-            if not target.parent.resolve().is_relative_to(root):
-                raise BuildError(
-                    f"refusing to write through a link out of the output folder: {name}"
-                )
-            data = files[name]
-            try:
-                if (
-                    not force
-                    and target.is_file()
-                    and not target.is_symlink()
-                    and target.read_bytes() == data
-                ):
+    What is known comes from the previous build's ``manifest.json``, then from this
+    process's own writes, so a build compares hashes instead of reading every file back.
+    """
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+        self.known: dict[str, str] = _previous(folder)
+
+    def write(
+        self, files: dict[str, bytes], *, touched: set[str] | None = None, force: bool = False
+    ) -> WriteResult:
+        """Make the folder hold exactly ``files`` (plus files sitegen never wrote).
+
+        ``touched``: the paths that may have changed since this object's last write (None:
+        any may have). Files are written atomically and only when their bytes differ.
+        """
+        with WRITING:
+            return self._write(files, touched, force)
+
+    def _write(self, files: dict[str, bytes], touched: set[str] | None, force: bool) -> WriteResult:
+        for name in files if touched is None else touched:
+            check_path(name)
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise BuildError(
+                f"cannot create the output folder {self.folder}: {exc.strerror or exc}"
+            ) from exc
+        root = self.folder.resolve()
+        hashes = dict(self.known)
+        written = unchanged = 0
+        candidates = sorted(files) if touched is None else sorted(touched & set(files))
+        try:
+            for name in candidates:
+                data = files[name]
+                digest = hashlib.sha256(data).hexdigest()
+                target = self.folder / name
+                if not force and hashes.get(name) == digest and _same_size(target, len(data)):
                     unchanged += 1
                     continue
-            except OSError:
-                pass
-            if target.is_symlink():
-                target.unlink()
-            _write_atomic(target, data)
-            written += 1
-        _write_atomic(output / MANIFEST, manifest_bytes(files))
-    except OSError as exc:
-        raise BuildError(f"cannot write the site to {output}: {exc.strerror or exc}") from exc
-    removed = 0
-    for name in sorted(previous - set(files) - {MANIFEST}):
-        try:
-            path = output / check_path(name)
-        except BuildError:
-            continue
-        if path.is_file() and path.resolve().is_relative_to(root):
-            path.unlink()
-            removed += 1
-            _prune(path.parent, root)
-    return WriteResult(written, unchanged, removed)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if not target.parent.resolve().is_relative_to(root):
+                    raise BuildError(
+                        f"refusing to write through a link out of the output folder: {name}"
+                    )
+                if target.is_symlink():
+                    target.unlink()
+                _write_atomic(target, data)
+                hashes[name] = digest
+                written += 1
+            if touched is not None:
+                unchanged += len(files) - len(candidates)
+            stale = sorted(set(self.known) - set(files) - {MANIFEST})
+            for name in stale:
+                hashes.pop(name, None)
+            _write_atomic(self.folder / MANIFEST, _manifest(hashes))
+        except OSError as exc:
+            raise BuildError(
+                f"cannot write the site to {self.folder}: {exc.strerror or exc}"
+            ) from exc
+        self.known = hashes
+        removed = 0
+        for name in stale:
+            try:
+                path = self.folder / check_path(name)
+            except BuildError:
+                continue
+            if path.is_file() and path.resolve().is_relative_to(root):
+                path.unlink()
+                removed += 1
+                _prune(path.parent, root)
+        return WriteResult(written, unchanged, removed)
+
+
+def _same_size(path: Path, size: int) -> bool:
+    try:
+        return path.stat().st_size == size and not path.is_symlink()
+    except OSError:
+        return False
+
+
+def _manifest(hashes: dict[str, str]) -> bytes:
+    data = {"generator": "sitegen", "files": dict(sorted(hashes.items()))}
+    return (json.dumps(data, indent=1, sort_keys=True) + "\n").encode("utf-8")
+
+
+def write_site(output: Path, files: dict[str, bytes], *, force: bool = False) -> WriteResult:
+    """Write ``files`` (output-relative path -> bytes) and the manifest; remove stale files."""
+    return Output(output).write(files, force=force)
 
 
 def _prune(folder: Path, root: Path) -> None:

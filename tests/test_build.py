@@ -7,43 +7,13 @@ import re
 from pathlib import Path
 
 import pytest
+from minisite import cable, make_site
 
 from sitegen.build import build
 from sitegen.cli import main
 from sitegen.config import load_config
 from sitegen.errors import BuildError, ConfigError
 from sitegen.write import write_site
-
-
-def cable(
-    cable_id: str,
-    *,
-    subject: str = "TEST SUBJECT",
-    tags: str = "PREL, AJ",
-    refs: str = "",
-    created: str = "2008-02-27 13:45",
-    body: str = "1. (C) Text of the cable.",
-    origin: str = "Embassy Baku",
-) -> str:
-    """A cable in the metadata-header shape."""
-    ref_line = f"REF: {refs}\n\n" if refs else ""
-    return (
-        f"Reference ID: {cable_id}\nCreated: {created}\nReleased: 2011-08-30\n"
-        f"Classification: CONFIDENTIAL\nOrigin: {origin}\n\n"
-        f"C O N F I D E N T I A L BAKU 000001\n\nE.O. 12958: DECL: 02/27/2018\n"
-        f"TAGS: {tags}\nSUBJECT: {subject}\n\n{ref_line}"
-        f"Classified By: Ambassador Anne E. Derse, reasons 1.4 (b,d)\n\n{body}\nDERSE\n"
-    )
-
-
-def make_site(root: Path, files: dict[str, str], config: str = "") -> Path:
-    root.mkdir(parents=True, exist_ok=True)
-    (root / "sitegen.toml").write_text(config, encoding="utf-8")
-    for name, text in files.items():
-        path = root / name
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-    return root
 
 
 def build_site(root: Path) -> dict[str, bytes]:
