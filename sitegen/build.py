@@ -19,6 +19,7 @@ test of all this is that the output always equals a clean full build.
 from __future__ import annotations
 
 import hashlib
+import os
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -27,7 +28,7 @@ from sitegen.archive import Archive
 from sitegen.checks import header_disagreements
 from sitegen.config import Config
 from sitegen.discover import Source, discover
-from sitegen.feeds import atom_feed, cable_json, index_json, robots, sitemap
+from sitegen.feeds import IndexCache, atom_feed, cable_json, index_json, robots, sitemap
 from sitegen.glossary import Glossary
 from sitegen.load import Loaded, Report, load_content, parse_all
 from sitegen.model import Cable, Diagnostic
@@ -48,14 +49,12 @@ TEMPLATES: dict[str, str] = {
     "timeline": "timeline.html", "year": "timeline_year.html", "month": "timeline_month.html",
     "unresolved": "unresolved.html", "page": "page.html", "404": "404.html",
 }  # fmt: skip
-ALWAYS: tuple[GroupKey, ...] = (
-    ("home",), ("tags",), ("origins",), ("classifications",), ("timeline",), ("unresolved",),
-)  # fmt: skip
+ALWAYS: tuple[GroupKey, ...] = ("home",), ("timeline",)
 
 
-def _stamp(path: Path) -> Stamp | None:
+def _stamp(path: str) -> Stamp | None:
     try:
-        info = path.stat()
+        info = os.stat(path)
     except OSError:
         return None
     return (info.st_size, info.st_mtime_ns, info.st_ino)
@@ -115,6 +114,9 @@ class Site:
         self._extra: dict[str, bytes] = {}
         self.last_change = Change(everything=True, reason="first build")
         self._pending: set[str] = set()
+        self._renderer: Renderer | None = None
+        self._index_cache: IndexCache = {}
+        self._templates: dict[str, bytes] = {}
         """IDs changed since the last successful build (a failed build keeps them pending)."""
 
     # -- reading -------------------------------------------------------------------------
@@ -157,10 +159,30 @@ class Site:
     # -- deciding what to render ---------------------------------------------------------
 
     def _affected(self, old: Archive, new: Archive, changed: set[str]) -> set[GroupKey]:
-        keys: set[GroupKey] = set(ALWAYS)
+        """The groups (or single pages of list groups) that show something of ``changed``.
+
+        A cable that stays in the same lists at the same place (its tags, origin,
+        classification and date unchanged) touches one page of each list; one that moves
+        changes counts and histograms, so every page of its lists.
+        """
+        keys: set[GroupKey] = {("home",)}
+        page_size = self.config.page_size
         for cid in changed:
+            before, after = old.cables.get(cid), new.cables.get(cid)
+            moved = before is None or after is None or _list_key(before) != _list_key(after)
             for archive in (old, new):
-                keys |= _groups_of_cable(archive, cid)
+                keys |= _groups_of_cable(archive, cid, moved, page_size)
+            if moved:
+                keys |= {("tags",), ("origins",), ("classifications",), ("timeline",)}
+            elif after is not None and not after.created:
+                keys.add(("timeline",))  # lists the undated cables
+        if old.unresolved != new.unresolved:
+            keys.add(("unresolved",))
+        else:
+            rows = sorted(new.unresolved, key=lambda m: (-len(new.unresolved[m]), m))
+            for n, missing in enumerate(rows):
+                if changed & set(new.unresolved[missing]):
+                    keys.add(("unresolved", "", f"#{n // page_size + 1}"))
         return keys | _neighbour_months(old, new)
 
     def _decide(
@@ -183,7 +205,7 @@ class Site:
         by_template = {f"templates/{t}": k for k, t in TEMPLATES.items()}
         if any(name not in by_template for name in changed_templates):
             return Change(changed, True, "a shared template changed"), set()
-        keys = self._affected(old, new, changed) if changed else set(ALWAYS)
+        keys = self._affected(old, new, changed) if changed else set()
         if changed and (set(old.cables) != set(new.cables) or set(old.aliases) != set(new.aliases)):
             keys |= {("page", p.slug) for p in new.pages}  # their cable links may change
         kinds = {by_template[name] for name in changed_templates}
@@ -214,13 +236,27 @@ class Site:
             change = Change(changed, True, "clean build")
         archive = loaded.archive
         planner = Planner(archive, self.config, Glossary(self.config.glossary))
-        renderer = Renderer(self.config, site_context(self.config, archive))
+        templates = {k: v for k, v in theme.items() if k.startswith("templates/")}
+        if self._renderer is None or templates != self._templates:
+            self._renderer = Renderer(self.config, {})
+        renderer = self._renderer
+        renderer.site = site_context(self.config, archive)
         groups = planner.groups()
-        wanted = set(groups) if change.everything else keys & set(groups)
+        known = set(groups)
+        if change.everything:
+            keys = set(known)
+        whole = {k for k in keys if k in known} | {k for k in known if k not in self._groups}
         rendered: dict[GroupKey, dict[str, bytes]] = {}
         for key in groups:
-            if key in wanted or key not in self._groups:
+            if key in whole:
                 rendered[key] = self._render_group(planner, renderer, archive, key)
+        for key in sorted(k for k in keys if k not in known):
+            group = _group_of(key)
+            if group in whole or group not in known:
+                continue
+            out = dict(rendered.get(group, self._groups.get(group, {})))
+            out.update(self._render_group(planner, renderer, archive, group, page=key[-1]))
+            rendered[group] = out
         pages = {key: self._groups.get(key, {}) for key in groups} | rendered
         extra = self._extra_files(archive, pages, theme, change, changed)
         files: dict[str, bytes] = {}
@@ -236,6 +272,7 @@ class Site:
         self._groups = pages
         self._extra = extra
         self._theme = theme
+        self._templates = templates
         self._pages_nav = [(p.slug, p.title, p.order) for p in archive.pages]
         self._page_bodies = {p.slug: p.body for p in archive.pages}
         self._notes = {cid: n.body for cid, n in archive.notes.items()}
@@ -263,14 +300,23 @@ class Site:
         )
 
     def _render_group(
-        self, planner: Planner, renderer: Renderer, archive: Archive, key: GroupKey
+        self,
+        planner: Planner,
+        renderer: Renderer,
+        archive: Archive,
+        key: GroupKey,
+        page: str | None = None,
     ) -> dict[str, bytes]:
+        """The files of a group, or of one page of it (``page``: ``#N``)."""
         out: dict[str, bytes] = {}
-        for plan in planner.plan_group(key):
-            out[self.urls.output_file(plan.path)] = renderer.render(
-                plan.template, plan.path, plan.context
-            ).encode("utf-8")
-        if key[0] == "cable":
+        plans = planner.plan_group(key)
+        if page is not None:
+            number = int(page[1:])
+            plans = [p for p in plans if _page_number(p.path) == number]
+        for plan in plans:
+            html = renderer.render(plan.template, plan.path, plan.context)
+            out[self.urls.output_file(plan.path)] = html.encode("utf-8")
+        if key[0] == "cable" and page is None:
             out[self.urls.api_cable(key[1])] = cable_json(archive, key[1], self.urls)
         return out
 
@@ -285,7 +331,7 @@ class Site:
         """The files that are not pages: index JSON, feed, sitemap, robots, static files."""
         extra = dict(self._extra)
         if change.everything or changed or not extra:
-            extra[self.urls.api_index] = index_json(archive, self.urls)
+            extra[self.urls.api_index] = index_json(archive, self.urls, self._index_cache)
             extra[self.urls.feed] = atom_feed(archive, self.config, self.urls)
             extra[self.urls.robots] = robots(self.config, self.urls)
         html = [p for out in pages.values() for p in out if p.endswith(".html") and p != "404.html"]
@@ -302,12 +348,35 @@ class Site:
         return extra
 
 
+def _group_of(key: GroupKey) -> GroupKey:
+    """The group of a page key (``("tag", "PREL", "#3")`` -> ``("tag", "PREL")``)."""
+    if not key[-1].startswith("#"):
+        return key
+    return key[:-1] if key[1:-1] != ("",) else key[:1]
+
+
+def _page_number(path: str) -> int:
+    """``tag/PREL/page/3/`` -> 3; the first page of a list has no number in its path."""
+    parts = path.rstrip("/").split("/")
+    return int(parts[-1]) if len(parts) >= 2 and parts[-2] == "page" and parts[-1].isdigit() else 1
+
+
 def _site_path(output_file: str) -> str:
     return output_file[: -len("index.html")] if output_file.endswith("index.html") else output_file
 
 
-def _groups_of_cable(archive: Archive, cid: str) -> set[GroupKey]:
-    """Every group whose pages show something of cable ``cid`` in ``archive``."""
+def _list_key(cable: Cable) -> tuple[object, ...]:
+    """What decides where a cable stands in the lists: a change of it moves the cable."""
+    return (sorted(cable.tags), cable.origin_code, cable.classification, cable.created)
+
+
+def _page_of(ids: list[str], cid: str, page_size: int) -> str:
+    return f"#{ids.index(cid) // page_size + 1}" if cid in ids else "#1"
+
+
+def _groups_of_cable(archive: Archive, cid: str, moved: bool, page_size: int) -> set[GroupKey]:
+    """Every group (or, when the cable did not move, every list page) of ``archive`` that
+    shows something of cable ``cid``."""
     keys: set[GroupKey] = set()
     cable = archive.cables.get(cid)
     keys |= {("cable", c) for c in archive.unresolved.get(cid, [])}
@@ -321,18 +390,25 @@ def _groups_of_cable(archive: Archive, cid: str) -> set[GroupKey]:
     keys |= {("cable", c) for c in archive.cited_by.get(cid, [])}
     for alias in cable.aliases:
         keys |= {("cable", c) for c in archive.unresolved.get(alias, [])}
+
+    def listed(kind: str, name: str, ids: list[str]) -> None:
+        keys.add((kind, name) if moved else (kind, name, _page_of(ids, cid, page_size)))
+
     if cable.origin_code:
         same = archive.by_origin.get(cable.origin_code, [])
         if cid in same:
             at = same.index(cid)
             keys |= {("cable", c) for c in same[max(0, at - 1) : at + 2]}
-        keys.add(("origin", cable.origin_code))
-    keys |= {("tag", t) for t in cable.tags}
+        listed("origin", cable.origin_code, archive.newest_first(same))
+    for tag in cable.tags:
+        listed("tag", tag, archive.newest_first(archive.by_tag.get(tag, [])))
     if cable.classification:
-        keys.add(("classification", cable.classification))
+        ids = archive.by_classification.get(cable.classification, [])
+        listed("classification", cable.classification, archive.newest_first(ids))
     if cable.created:
-        keys.add(("year", cable.created[:4]))
-        keys.add(("month", cable.created[:7]))
+        year, month = cable.created[:4], cable.created[:7]
+        keys.add(("year", year))
+        listed("month", month, archive.by_month.get((int(year), int(month[5:])), []))
     return keys
 
 

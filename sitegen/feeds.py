@@ -14,7 +14,7 @@ from xml.sax.saxutils import quoteattr as _xml_quoteattr
 
 from sitegen.archive import Archive
 from sitegen.config import Config
-from sitegen.model import cable_to_json
+from sitegen.model import Cable, cable_to_json
 from sitegen.urls import Urls
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
@@ -31,7 +31,8 @@ def quoteattr(text: str) -> str:
 
 def _json(data: Any) -> bytes:
     # ``<``, ``>`` and ``&`` are escaped so the JSON is also safe inside HTML.
-    text = json.dumps(data, ensure_ascii=False, indent=1)
+    # Compact: the C encoder is only used without indentation, and these files are many.
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
     return (text + "\n").encode("utf-8")
 
@@ -52,13 +53,20 @@ def cable_json(archive: Archive, cable_id: str, urls: Urls) -> bytes:
     return _json(data)
 
 
-def index_json(archive: Archive, urls: Urls) -> bytes:
-    """``/api/cables.json``: one record per cable, oldest first."""
-    records = []
+IndexCache = dict[str, tuple[Cable, str]]
+"""Each cable's record of ``api/cables.json``, kept with the cable it was made from."""
+
+
+def index_json(archive: Archive, urls: Urls, cache: IndexCache | None = None) -> bytes:
+    """``/api/cables.json``: one record per cable, oldest first (records of cables that did
+    not change since the last call with the same ``cache`` are reused)."""
+    cache = cache if cache is not None else {}
+    parts = []
     for cid in archive.chronological:
         c = archive.cables[cid]
-        records.append(
-            {
+        known = cache.get(cid)
+        if known is None or known[0] is not c:
+            record = {
                 "id": cid,
                 "subject": c.subject,
                 "created": c.created,
@@ -72,8 +80,12 @@ def index_json(archive: Archive, urls: Urls) -> bytes:
                 "url": urls.link(urls.cable(cid)),
                 "json": urls.api_cable(cid),
             }
-        )
-    return _json({"count": len(records), "cables": records})
+            known = cache[cid] = (c, _json(record).decode("utf-8").rstrip("\n"))
+        parts.append(known[1])
+    for gone in set(cache) - set(archive.cables):
+        del cache[gone]
+    text = f'{{"count":{len(parts)},"cables":[\n' + ",\n".join(parts) + "\n]}\n"
+    return text.encode("utf-8")
 
 
 def _absolute(config: Config, urls: Urls, path: str) -> str:

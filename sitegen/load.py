@@ -29,7 +29,7 @@ class Loaded:
 
 def _read(source: Source, report: Report) -> str | None:
     try:
-        return source.path.read_bytes().decode("utf-8", errors="replace")
+        return Path(source.path).read_bytes().decode("utf-8", errors="replace")
     except OSError as exc:
         report.append(
             (
@@ -116,7 +116,7 @@ def _notes(sources: list[Source], report: Report) -> list[Note]:
 _SERIAL_BELOW = 400  # fewer cables than this are parsed in this process: a pool costs more
 
 
-def _parse_one(job: tuple[Path, str, bool]) -> Cable:
+def _parse_one(job: tuple[str, str, bool]) -> Cable:
     path, name, repair = job
     return parse_file(path, name, repair=repair)
 
@@ -127,7 +127,11 @@ def parse_all(sources: list[Source], repair: bool, jobs: int | None = None) -> l
     jobs = jobs or os.cpu_count() or 1
     if jobs <= 1 or len(work) < _SERIAL_BELOW:
         return [_parse_one(job) for job in work]
-    with multiprocessing.get_context("spawn").Pool(jobs) as pool:
+    # fork where there is one: no re-import of the caller's __main__ (a script without a
+    # main guard still works) and a quick start; spawn elsewhere.
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    with context.Pool(jobs) as pool:
         return pool.map(_parse_one, work, chunksize=max(1, len(work) // (jobs * 8)))
 
 

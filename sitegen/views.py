@@ -98,6 +98,7 @@ class Planner:
         self.glossary = glossary
         self.urls = Urls(config.pretty_urls)
         self._summaries: dict[str, dict[str, Any]] = {}
+        self._year_counts: dict[int, tuple[list[str], Counter[int]]] = {}
 
     # -- shared pieces -------------------------------------------------------------------
 
@@ -129,7 +130,13 @@ class Planner:
         }
 
     def year_histogram(self, ids: list[str], title: str, from_path: str) -> str:
-        counts = Counter(int(d[:4]) for i in ids if (d := self.archive.cables[i].created))
+        """Bars per year of ``ids``, linking to the timeline (counts kept for the next page of
+        the same list, which draws the same bars)."""
+        cached = self._year_counts.get(id(ids))
+        if cached is None or cached[0] is not ids:
+            counts = Counter(int(d[:4]) for i in ids if (d := self.archive.cables[i].created))
+            cached = self._year_counts[id(ids)] = (ids, counts)
+        counts = cached[1]
         if not counts:
             return ""
         first, last = min(counts), max(counts)

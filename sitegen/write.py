@@ -151,8 +151,10 @@ def _same_size(path: Path, size: int) -> bool:
 
 
 def _manifest(hashes: dict[str, str]) -> bytes:
-    data = {"generator": "sitegen", "files": dict(sorted(hashes.items()))}
-    return (json.dumps(data, indent=1, sort_keys=True) + "\n").encode("utf-8")
+    """One line per file, so the manifest diffs well, written with the fast compact encoder
+    (file names and hex digests hold no ``","`` of their own)."""
+    files = json.dumps(dict(sorted(hashes.items())), separators=(",", ":"))
+    return ('{"files":' + files.replace('","', '",\n"') + ',"generator":"sitegen"}\n').encode()
 
 
 def write_site(output: Path, files: dict[str, bytes], *, force: bool = False) -> WriteResult:

@@ -270,3 +270,11 @@ def test_nothing_is_written_outside_the_output(tmp_path: Path, name: str) -> Non
     with pytest.raises(BuildError):
         write_site(tmp_path / "out", {name: b"x"})
     assert not (tmp_path / "escape.html").exists()
+
+
+def test_a_link_loop_inside_content_is_listed_once(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", SITE)
+    (site / "content/cables/loop").symlink_to(site / "content/cables")
+    result = build(load_config(site / "sitegen.toml"))
+    assert result.cables == 2
+    assert not [d for _, d in result.diagnostics if d.code == "duplicate-id"]
