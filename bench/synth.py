@@ -195,7 +195,8 @@ def cable_text(
         else f"{level} {post} {serial:06d}"
     )
     return (
-        f"VZCZCXRO{serial % 10000:04d}\nPP RUEHXX\nDE RUEHXX #{serial % 10000:04d}/01 {day:03d}{hour:02d}{minute:02d}\n"
+        f"VZCZCXRO{serial % 10000:04d}\nPP RUEHXX\n"
+        f"DE RUEHXX #{serial % 10000:04d}/01 {day:03d}{hour:02d}{minute:02d}\n"
         f"ZNY CCCCC ZZH\nP {day:02d}{hour:02d}{minute:02d}Z {MONTHS[month - 1]} {year % 100:02d}\n"
         f"FM {station}\nTO RUEHC/SECSTATE WASHDC PRIORITY {rng.randint(1000, 9999)}\n"
         f"INFO RUEHXX/AMEMBASSY PARIS {rng.randint(100, 999)}\nBT\n{caption}\n\n"
