@@ -116,6 +116,7 @@ class Site:
         self._pending: set[str] = set()
         self._renderer: Renderer | None = None
         self._index_cache: IndexCache = {}
+        self._sitemap_pages: list[str] = []
         self._templates: dict[str, bytes] = {}
         """IDs changed since the last successful build (a failed build keeps them pending)."""
 
@@ -258,7 +259,7 @@ class Site:
             out.update(self._render_group(planner, renderer, archive, group, page=key[-1]))
             rendered[group] = out
         pages = {key: self._groups.get(key, {}) for key in groups} | rendered
-        extra = self._extra_files(archive, pages, theme, change, changed)
+        extra, html_pages = self._extra_files(archive, pages, theme, change, changed)
         files: dict[str, bytes] = {}
         for key in groups:
             files.update(pages[key])
@@ -271,6 +272,7 @@ class Site:
         self._archive = archive
         self._groups = pages
         self._extra = extra
+        self._sitemap_pages = html_pages
         self._theme = theme
         self._templates = templates
         self._pages_nav = [(p.slug, p.title, p.order) for p in archive.pages]
@@ -327,15 +329,21 @@ class Site:
         theme: dict[str, bytes],
         change: Change,
         changed: set[str],
-    ) -> dict[str, bytes]:
-        """The files that are not pages: index JSON, feed, sitemap, robots, static files."""
+    ) -> tuple[dict[str, bytes], list[str]]:
+        """The files that are not pages (index JSON, feed, sitemap, robots, static files),
+        and the HTML pages the sitemap lists."""
         extra = dict(self._extra)
         if change.everything or changed or not extra:
             extra[self.urls.api_index] = index_json(archive, self.urls, self._index_cache)
             extra[self.urls.feed] = atom_feed(archive, self.config, self.urls)
             extra[self.urls.robots] = robots(self.config, self.urls)
-        html = [p for out in pages.values() for p in out if p.endswith(".html") and p != "404.html"]
-        extra[self.urls.sitemap] = sitemap([_site_path(p) for p in html], self.config, self.urls)
+        html = sorted(
+            p for out in pages.values() for p in out if p.endswith(".html") and p != "404.html"
+        )
+        if change.everything or html != self._sitemap_pages:
+            extra[self.urls.sitemap] = sitemap(
+                [_site_path(p) for p in html], self.config, self.urls
+            )
         statics = {k for k in theme if k.startswith("static/")}
         if (
             change.everything
@@ -345,7 +353,7 @@ class Site:
             for name in [n for n in extra if n.startswith("static/")]:
                 del extra[name]
             extra.update(static_files(self.config))
-        return extra
+        return extra, html
 
 
 def _group_of(key: GroupKey) -> GroupKey:
@@ -407,7 +415,8 @@ def _groups_of_cable(archive: Archive, cid: str, moved: bool, page_size: int) ->
         listed("classification", cable.classification, archive.newest_first(ids))
     if cable.created:
         year, month = cable.created[:4], cable.created[:7]
-        keys.add(("year", year))
+        if moved:
+            keys.add(("year", year))  # it shows counts only
         listed("month", month, archive.by_month.get((int(year), int(month[5:])), []))
     return keys
 
