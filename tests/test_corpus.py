@@ -15,7 +15,7 @@ from sitegen.model import cable_to_json
 from sitegen.parse import parse_file
 
 THRESHOLDS = {
-    "id": 0.96,
+    "id": 0.965,
     "created_day": 0.92,
     "classification_level": 0.995,
     "classification": 0.985,

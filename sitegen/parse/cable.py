@@ -301,6 +301,7 @@ class _DateEvidence:
     def estimate(self, year: str | None) -> tuple[str | None, str]:
         """(estimated ISO date, how) for a cable of ``year`` (two digits) if known."""
         latest_mentioned = max(self.text_years) if self.text_years else None
+        recurring = [y for y, n in self.text_years.items() if n >= 2]
         if self.declassify_on:
             for years in (10, 25, 20, 5, 15, 30):
                 guess = dates.shift_years(self.declassify_on, -years)
@@ -310,8 +311,9 @@ class _DateEvidence:
                 if year is None and (
                     (self.newest_reference and guess_year < self.newest_reference)
                     or (latest_mentioned and guess_year > latest_mentioned + 3)
+                    or (recurring and guess_year < max(recurring) - 3)
                 ):
-                    continue
+                    continue  # before what it cites, or far from the years it speaks of
                 if self.term and not self.term.start <= guess <= self.term.end:
                     continue
                 guess = self._after_mentioned(guess)
@@ -323,7 +325,10 @@ class _DateEvidence:
         floor = max(self.newest_reference or 0, (latest_mentioned or 0) - 5)
         candidates = [(n, y) for y, n in self.text_years.items() if y >= floor]
         if candidates:
-            return self._in_year(max(candidates)[1], "the years the text mentions")
+            # The latest year the text comes back to (mentioned twice or more): a cable
+            # speaks of its own year more than once, of next year's plans rarely.
+            frequent = [y for n, y in candidates if n >= 2] or [y for _, y in candidates]
+            return self._in_year(max(frequent), "the years the text mentions")
         if self.newest_reference:
             return f"{self.newest_reference}-01-01", "estimated from the newest reference"
         return None, ""
