@@ -18,6 +18,7 @@ test of all this is that the output always equals a clean full build.
 
 from __future__ import annotations
 
+import gc
 import hashlib
 import os
 import time
@@ -116,6 +117,7 @@ class Site:
         self._pending: set[str] = set()
         self._renderer: Renderer | None = None
         self._index_cache: IndexCache = {}
+        self._builds = 0
         self._sitemap_pages: list[str] = []
         self._templates: dict[str, bytes] = {}
         """IDs changed since the last successful build (a failed build keeps them pending)."""
@@ -280,6 +282,14 @@ class Site:
         self._notes = {cid: n.body for cid, n in archive.notes.items()}
         self.last_change = change
         self._pending = set()
+        # What this build keeps (parsed cables, rendered pages) lives until the next one:
+        # out of the garbage collector's sight, full collections stay short in watch mode.
+        # Every 50 builds everything is looked at once, so cyclic garbage does not pile up.
+        self._builds += 1
+        if self._builds % 50 == 0:
+            gc.unfreeze()
+            gc.collect()
+        gc.freeze()
         report = list(loaded.diagnostics)
         if check_headers:
             for cable in loaded.cables:

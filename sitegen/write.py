@@ -76,6 +76,20 @@ class Output:
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.known: dict[str, str] = _previous(folder)
+        self._lines: dict[str, str] = {}
+
+    def _manifest(self, hashes: dict[str, str]) -> bytes:
+        """``manifest.json``, one file per line so it diffs well; the line of a file is made
+        once and kept while its hash stays (a large site's manifest is rewritten often)."""
+        lines = self._lines
+        for name in [n for n in lines if n not in hashes]:
+            del lines[name]
+        for name, digest in hashes.items():
+            line = lines.get(name)
+            if line is None or not line.endswith(f'"{digest}"'):
+                lines[name] = f"{json.dumps(name)}:{json.dumps(digest)}"
+        body = ",\n".join(lines[name] for name in sorted(lines))
+        return ('{"files":{' + body + '},"generator":"sitegen"}\n').encode("utf-8")
 
     def write(
         self, files: dict[str, bytes], *, touched: set[str] | None = None, force: bool = False
@@ -124,7 +138,7 @@ class Output:
             stale = sorted(set(self.known) - set(files) - {MANIFEST})
             for name in stale:
                 hashes.pop(name, None)
-            _write_atomic(self.folder / MANIFEST, _manifest(hashes))
+            _write_atomic(self.folder / MANIFEST, self._manifest(hashes))
         except OSError as exc:
             raise BuildError(
                 f"cannot write the site to {self.folder}: {exc.strerror or exc}"
@@ -148,13 +162,6 @@ def _same_size(path: Path, size: int) -> bool:
         return path.stat().st_size == size and not path.is_symlink()
     except OSError:
         return False
-
-
-def _manifest(hashes: dict[str, str]) -> bytes:
-    """One line per file, so the manifest diffs well, written with the fast compact encoder
-    (file names and hex digests hold no ``","`` of their own)."""
-    files = json.dumps(dict(sorted(hashes.items())), separators=(",", ":"))
-    return ('{"files":' + files.replace('","', '",\n"') + ',"generator":"sitegen"}\n').encode()
 
 
 def write_site(output: Path, files: dict[str, bytes], *, force: bool = False) -> WriteResult:
