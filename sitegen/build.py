@@ -22,8 +22,7 @@ import gc
 import hashlib
 import os
 import time
-from dataclasses import dataclass, field
-from pathlib import Path
+from dataclasses import dataclass
 
 from sitegen.archive import Archive
 from sitegen.checks import header_disagreements
@@ -35,7 +34,7 @@ from sitegen.load import Loaded, Report, load_content, parse_all
 from sitegen.model import Cable, Diagnostic
 from sitegen.render import Renderer, static_files, theme_folders
 from sitegen.urls import Urls
-from sitegen.views import GroupKey, Planner, site_context
+from sitegen.views import GroupKey, Planner, groups_of, site_context
 from sitegen.write import Output, WriteResult
 
 Stamp = tuple[int, int, int]
@@ -50,7 +49,6 @@ TEMPLATES: dict[str, str] = {
     "timeline": "timeline.html", "year": "timeline_year.html", "month": "timeline_month.html",
     "unresolved": "unresolved.html", "page": "page.html", "404": "404.html",
 }  # fmt: skip
-ALWAYS: tuple[GroupKey, ...] = ("home",), ("timeline",)
 
 
 def _stamp(path: str) -> Stamp | None:
@@ -91,8 +89,6 @@ class BuildResult:
 class Change:
     """What one build found changed since the previous one."""
 
-    cables: set[str] = field(default_factory=set)
-    """IDs whose cable was added, removed or changed (old and new IDs of a changed file)."""
     everything: bool = False
     reason: str = ""
 
@@ -113,7 +109,6 @@ class Site:
         self._theme: dict[str, bytes] = {}
         self._groups: dict[GroupKey, dict[str, bytes]] = {}
         self._extra: dict[str, bytes] = {}
-        self.last_change = Change(everything=True, reason="first build")
         self._pending: set[str] = set()
         self._renderer: Renderer | None = None
         self._index_cache: IndexCache = {}
@@ -196,34 +191,30 @@ class Site:
         old = self._archive
         nav = [(p.slug, p.title, p.order) for p in new.pages]
         if old is None:
-            return Change(changed, True, "first build"), set()
+            return Change(True, "first build"), set()
         if nav != self._pages_nav:
-            return Change(changed, True, "Markdown pages added, removed or renamed"), set()
+            return Change(True, "Markdown pages added, removed or renamed"), set()
         if old.tag_slugs != {c: s for c, s in new.tag_slugs.items() if c in old.tag_slugs}:
-            return Change(changed, True, "tag paths changed"), set()
+            return Change(True, "tag paths changed"), set()
         changed_templates = {
             name for name in set(theme) | set(self._theme)
             if name.startswith("templates/") and theme.get(name) != self._theme.get(name)
         }  # fmt: skip
         by_template = {f"templates/{t}": k for k, t in TEMPLATES.items()}
         if any(name not in by_template for name in changed_templates):
-            return Change(changed, True, "a shared template changed"), set()
+            return Change(True, "a shared template changed"), set()
         keys = self._affected(old, new, changed) if changed else set()
         if changed and (set(old.cables) != set(new.cables) or set(old.aliases) != set(new.aliases)):
             keys |= {("page", p.slug) for p in new.pages}  # their cable links may change
         kinds = {by_template[name] for name in changed_templates}
-        keys |= {k for k in self._all_groups(new) if k[0] in kinds}
+        keys |= {k for k in groups_of(new) if k[0] in kinds}
         bodies = {p.slug: p.body for p in new.pages}
         keys |= {("page", s) for s, b in bodies.items() if self._page_bodies.get(s) != b}
         notes = {cid: n.body for cid, n in new.notes.items()}
         for cid in set(notes) | set(self._notes):
             if notes.get(cid) != self._notes.get(cid):
                 keys.add(("cable", cid))
-        return Change(changed, False, ""), keys
-
-    @staticmethod
-    def _all_groups(archive: Archive) -> list[GroupKey]:
-        return Planner(archive, Config(root=Path(".")), Glossary()).groups()
+        return Change(False, ""), keys
 
     # -- building ------------------------------------------------------------------------
 
@@ -236,7 +227,7 @@ class Site:
         theme = _theme_stamps(self.config)
         change, keys = self._decide(loaded, changed, theme)
         if force:
-            change = Change(changed, True, "clean build")
+            change = Change(True, "clean build")
         archive = loaded.archive
         planner = Planner(archive, self.config, Glossary(self.config.glossary))
         templates = {k: v for k, v in theme.items() if k.startswith("templates/")}
@@ -280,7 +271,6 @@ class Site:
         self._pages_nav = [(p.slug, p.title, p.order) for p in archive.pages]
         self._page_bodies = {p.slug: p.body for p in archive.pages}
         self._notes = {cid: n.body for cid, n in archive.notes.items()}
-        self.last_change = change
         self._pending = set()
         # What this build keeps (parsed cables, rendered pages) lives until the next one:
         # out of the garbage collector's sight, full collections stay short in watch mode.

@@ -74,10 +74,6 @@ class PostTable:
         """The code of a post written as in a cable (``USUN``, ``LA PAZ``), None if unknown."""
         return self._by_key.get(post_key(written))
 
-    def code_for_key(self, key: str) -> str | None:
-        """Like :meth:`code_for` for an already computed :func:`post_key`."""
-        return self._by_key.get(key)
-
     def cable_code_for_key(self, key: str) -> str | None:
         """The code that cable IDs of the post written as ``key`` use, None if unknown."""
         code = self._by_key.get(key)

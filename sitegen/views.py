@@ -89,6 +89,21 @@ def _badge(name: str | None) -> str:
     return "fouo" if "OFFICIAL USE" in name else "unclassified"
 
 
+def groups_of(a: Archive) -> list[GroupKey]:
+    """Every group of pages of an archive's site, in a stable order."""
+    keys: list[GroupKey] = [("home",)]
+    keys += [("cable", cid) for cid in a.cables]
+    keys += [("tags",)] + [("tag", code) for code in a.by_tag]
+    keys += [("origins",)] + [("origin", code) for code in a.by_origin]
+    keys += [("classifications",)] + [("classification", n) for n in a.by_classification]
+    keys += [("timeline",)] + [("year", str(y)) for y in a.by_year]
+    keys += [("month", f"{y:04d}-{m:02d}") for y, m in a.by_month]
+    keys += [("unresolved",)]
+    keys += [("page", p.slug) for p in a.pages]
+    keys += [("404",)]
+    return keys
+
+
 class Planner:
     """Turns the archive into page plans."""
 
@@ -169,18 +184,7 @@ class Planner:
 
     def groups(self) -> list[GroupKey]:
         """Every group of pages of the site, in a stable order."""
-        a = self.archive
-        keys: list[GroupKey] = [("home",)]
-        keys += [("cable", cid) for cid in a.cables]
-        keys += [("tags",)] + [("tag", code) for code in a.by_tag]
-        keys += [("origins",)] + [("origin", code) for code in a.by_origin]
-        keys += [("classifications",)] + [("classification", n) for n in a.by_classification]
-        keys += [("timeline",)] + [("year", str(y)) for y in a.by_year]
-        keys += [("month", f"{y:04d}-{m:02d}") for y, m in a.by_month]
-        keys += [("unresolved",)]
-        keys += [("page", p.slug) for p in a.pages]
-        keys += [("404",)]
-        return keys
+        return groups_of(self.archive)
 
     def plan_group(self, key: GroupKey) -> list[PagePlan]:
         """The pages of one group (a group's pages are always planned together)."""
@@ -416,43 +420,52 @@ class Planner:
             },
         )
 
+    def _list_pages(
+        self,
+        ids: list[str],
+        base: str,
+        template: str,
+        title: str,
+        description: str,
+        chart: str,
+        data: dict[str, Any],
+    ) -> list[PagePlan]:
+        """The pages of a list of cables (newest first): one group's pages share their
+        title, description, histogram and ``data``; only the cables and pager differ."""
+        plans = []
+        for path, items, pager in self._paginate(self.archive.newest_first(ids), base):
+            number = pager["number"]
+            page_data = {
+                "title": title if number == 1 else f"{title} (page {number})",
+                "description": description,
+                "histogram": self.year_histogram(ids, chart, path),
+                "cables": [self.summary(i) for i in items],
+                "pager": pager,
+            }
+            plans.append(PagePlan(path, template, page_data | data))
+        return plans
+
     def tag_group(self, code: str) -> list[PagePlan]:
         a = self.archive
-        plans = []
         ids = a.by_tag[code]
-        base = self.urls.tag(a.tag_slugs[code])
         info = self.glossary.lookup(code)
-        newest = a.newest_first(ids)
-        for path, items, pager in self._paginate(newest, base):
-            title = f"{code}: {info.title}" if info.title else code
-            plans.append(
-                PagePlan(
-                    path,
-                    "tag.html",
-                    {
-                        "title": title
-                        if pager["number"] == 1
-                        else f"{title} (page {pager['number']})",
-                        "description": f"{len(ids)} cables tagged {code}"
-                        + (f" ({info.title})" if info.title else "")
-                        + ".",
-                        "tag": {
-                            "code": code,
-                            "title": info.title,
-                            "kind": info.kind,
-                            "kind_title": KIND_TITLES[info.kind],
-                            "source": info.source,
-                            "count": len(ids),
-                        },
-                        "histogram": self.year_histogram(
-                            ids, f"Cables tagged {code} per year", path
-                        ),
-                        "cables": [self.summary(i) for i in items],
-                        "pager": pager,
-                    },
-                )
-            )
-        return plans
+        tag = {
+            "code": code,
+            "title": info.title,
+            "kind": info.kind,
+            "kind_title": KIND_TITLES[info.kind],
+            "source": info.source,
+            "count": len(ids),
+        }
+        return self._list_pages(
+            ids,
+            self.urls.tag(a.tag_slugs[code]),
+            "tag.html",
+            f"{code}: {info.title}" if info.title else code,
+            f"{len(ids)} cables tagged {code}" + (f" ({info.title})" if info.title else "") + ".",
+            f"Cables tagged {code} per year",
+            {"tag": tag},
+        )
 
     # -- origins -------------------------------------------------------------------------
 
@@ -472,35 +485,24 @@ class Planner:
         )
 
     def origin_group(self, code: str) -> list[PagePlan]:
-        a = self.archive
-        plans = []
-        ids = a.by_origin[code]
-        base = self.urls.origin(code)
-        name = a.origin_names.get(code, code)
+        ids = self.archive.by_origin[code]
+        name = self.archive.origin_names.get(code, code)
         post = load_posts().get(code)
-        for path, items, pager in self._paginate(a.newest_first(ids), base):
-            plans.append(
-                PagePlan(
-                    path,
-                    "origin.html",
-                    {
-                        "title": name
-                        if pager["number"] == 1
-                        else f"{name} (page {pager['number']})",
-                        "description": f"{len(ids)} cables from {name}.",
-                        "origin": {
-                            "code": code,
-                            "name": name,
-                            "count": len(ids),
-                            "country": post.country if post else None,
-                        },
-                        "histogram": self.year_histogram(ids, f"Cables from {name} per year", path),
-                        "cables": [self.summary(i) for i in items],
-                        "pager": pager,
-                    },
-                )
-            )
-        return plans
+        origin = {
+            "code": code,
+            "name": name,
+            "count": len(ids),
+            "country": post.country if post else None,
+        }
+        return self._list_pages(
+            ids,
+            self.urls.origin(code),
+            "origin.html",
+            name,
+            f"{len(ids)} cables from {name}.",
+            f"Cables from {name} per year",
+            {"origin": origin},
+        )
 
     # -- classifications -----------------------------------------------------------------
 
@@ -517,31 +519,17 @@ class Planner:
         )
 
     def classification_group(self, name: str) -> list[PagePlan]:
-        a = self.archive
-        plans = []
         link = next(k for k in self.classification_links() if k["name"] == name)
-        ids = a.by_classification[name]
-        for path, items, pager in self._paginate(a.newest_first(ids), link["path"]):
-            title = (
-                link["name"] if pager["number"] == 1 else f"{link['name']} (page {pager['number']})"
-            )
-            plans.append(
-                PagePlan(
-                    path,
-                    "classification.html",
-                    {
-                        "title": title,
-                        "description": f"{len(ids)} cables classified {link['name']}.",
-                        "classification": link,
-                        "histogram": self.year_histogram(
-                            ids, f"{link['name']} cables per year", path
-                        ),
-                        "cables": [self.summary(i) for i in items],
-                        "pager": pager,
-                    },
-                )
-            )
-        return plans
+        ids = self.archive.by_classification[name]
+        return self._list_pages(
+            ids,
+            link["path"],
+            "classification.html",
+            name,
+            f"{len(ids)} cables classified {name}.",
+            f"{name} cables per year",
+            {"classification": link},
+        )
 
     # -- timeline ------------------------------------------------------------------------
 

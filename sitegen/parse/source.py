@@ -7,7 +7,6 @@ Cables carry U+2028 and other Unicode separators *inside* lines, so lines are sp
 from __future__ import annotations
 
 import re
-from bisect import bisect_right
 
 from sitegen.model import Diagnostic
 
@@ -71,29 +70,3 @@ def working_lines(lines: list[str], start: int = 0, text: str | None = None) -> 
         seen_row = seen_row or bool(_CSV_ROW.match(line))
         out.append(line)
     return out
-
-
-class Joined:
-    """Lines joined into one text, to run one regex over the text instead of one per line.
-
-    ``line_of`` maps an offset in the text back to a 0-based line index.
-    """
-
-    def __init__(self, lines: list[str], start: int = 0) -> None:
-        self.start = start
-        self.text = "\n".join(lines[start:])
-        self._starts = [0]
-        total = 0
-        for line in lines[start:-1] if len(lines) > start else []:
-            total += len(line) + 1
-            self._starts.append(total)
-
-    def line_of(self, offset: int) -> int:
-        return self.start + bisect_right(self._starts, offset) - 1
-
-    def offset_of(self, index: int) -> int:
-        """Offset of the start of line ``index`` (clamped to the text)."""
-        k = index - self.start
-        if k <= 0:
-            return 0
-        return self._starts[k] if k < len(self._starts) else len(self.text)
