@@ -22,17 +22,23 @@ import gc
 import hashlib
 import os
 import time
-from dataclasses import dataclass
+from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Any, cast
 
 from sitegen.archive import Archive
+from sitegen.cache import Cache
 from sitegen.checks import header_disagreements
 from sitegen.config import Config
 from sitegen.discover import Source, discover
 from sitegen.feeds import IndexCache, atom_feed, cable_json, index_json, robots, sitemap
 from sitegen.glossary import Glossary
-from sitegen.load import Loaded, Report, load_content, parse_all
+from sitegen.load import Loaded, Report, fork_pool, load_content, parse_all
 from sitegen.model import Cable, Diagnostic
-from sitegen.render import Renderer, static_files, theme_folders
+from sitegen.parse import parse_file
+from sitegen.progress import progress
+from sitegen.render import Renderer, fields, static_files, theme_folders
 from sitegen.urls import Urls
 from sitegen.views import GroupKey, Planner, groups_of, site_context
 from sitegen.write import Output, WriteResult
@@ -75,14 +81,17 @@ def _theme_stamps(config: Config) -> dict[str, bytes]:
 
 @dataclass(slots=True)
 class BuildResult:
-    """What a build did: counts, every output file, diagnostics, what was written, time."""
+    """What a build did: counts, every output file with its SHA-256, diagnostics, what was
+    written, time."""
 
     cables: int
     pages: int
-    files: dict[str, bytes]
+    files: dict[str, str]
     diagnostics: Report
     written: WriteResult | None
     seconds: float
+    rendered: int = 0
+    """Pages and files rendered (the rest were known unchanged without rendering)."""
 
 
 @dataclass(slots=True)
@@ -93,34 +102,115 @@ class Change:
     reason: str = ""
 
 
-class Site:
-    """One site's state across builds (``watch`` and ``serve`` keep one alive)."""
+Job = tuple[GroupKey, str | None]
+"""A group to render, whole (None) or one page of it (``#N``)."""
 
-    def __init__(self, config: Config, jobs: int | None = None) -> None:
+_RENDER_BELOW = 400
+"""Fewer jobs than this render in this process: a pool costs more than it saves."""
+_CHUNK = 24
+
+_ACTIVE: tuple[Site, Planner, Renderer, bool, bool] | None = None
+"""What render workers use: set before the pool forks, so they inherit it without copies."""
+
+
+def _render_chunk(jobs: list[Job]) -> list[tuple[Job, dict[str, str], list[str]]]:
+    assert _ACTIVE is not None
+    site, planner, renderer, stage, force = _ACTIVE
+    return [site._render_job(planner, renderer, job, stage, force) for job in jobs]
+
+
+def _code_fingerprint() -> str:
+    """A hash of sitegen's own code: pages rendered by other code are not reused."""
+    digest = hashlib.sha256()
+    package = Path(__file__).parent
+    for path in sorted(package.rglob("*.py")):
+        digest.update(path.relative_to(package).as_posix().encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+_STATE_FIELDS = (
+    "_parsed", "_archive", "_pages_nav", "_page_bodies", "_notes", "_theme", "_groups",
+    "_extra", "_index_cache", "_sitemap_pages", "_templates",
+)  # fmt: skip
+
+
+class Site:
+    """One site's state across builds: kept in memory by ``watch`` and ``serve``, and saved
+    in the cache folder so the next ``sitegen build`` starts from it."""
+
+    def __init__(self, config: Config, jobs: int | None = None, *, persist: bool = True) -> None:
         self.config = config
         self.jobs = jobs
+        self.persist = persist
+        """Save the state after every build (``watch`` saves it when it stops instead)."""
         self.urls = Urls(config.pretty_urls)
         self.output = Output(config.output)
-        self._parsed: dict[str, tuple[Stamp, Cable]] = {}
+        self.cache = Cache(config.cache)
+        self._parsed: dict[str, tuple[Stamp, bytes, Cable]] = {}
+        """Each cable file: its stamp, its cache key, the light cable."""
+        self._paths: dict[str, str] = {}
         self._archive: Archive | None = None
         self._pages_nav: list[tuple[str, str, int]] | None = None
         self._page_bodies: dict[str, str] = {}
         self._notes: dict[str, str] = {}
         self._theme: dict[str, bytes] = {}
-        self._groups: dict[GroupKey, dict[str, bytes]] = {}
-        self._extra: dict[str, bytes] = {}
+        self._groups: dict[GroupKey, dict[str, str]] = {}
+        """The files of each group of pages and their SHA-256, as in the output."""
+        self._extra: dict[str, str] = {}
         self._pending: set[str] = set()
+        """IDs changed since the last successful build (a failed build keeps them pending)."""
         self._renderer: Renderer | None = None
         self._index_cache: IndexCache = {}
         self._builds = 0
         self._sitemap_pages: list[str] = []
         self._templates: dict[str, bytes] = {}
-        """IDs changed since the last successful build (a failed build keeps them pending)."""
+        self._restored = False
+        self._reread = 0
+
+    # -- the saved state -----------------------------------------------------------------
+
+    def _signature(self) -> tuple[str, str]:
+        settings = repr(replace(self.config, root=Path(".")))
+        return settings, _code_fingerprint()
+
+    def _restore(self) -> None:
+        """Start from the state the last build saved, when it still describes the output
+        (same settings and code, the manifest it wrote still there); the parsed cables are
+        reused in any case."""
+        self._restored = True
+        state = self.cache.load_state(self.config.output)
+        if state is None:
+            return
+        try:
+            if state["repair"] == self.config.repair_text:
+                self._parsed = state["_parsed"]
+            if state["signature"] != self._signature() or (
+                state["manifest"] != self.output.manifest_digest
+            ):
+                return
+            for name in _STATE_FIELDS:
+                setattr(self, name, state[name])
+        except (KeyError, TypeError):
+            self._parsed = {}
+            return
+
+    def save(self) -> None:
+        """Save what the next process needs to build only what changed."""
+        if self._archive is None:
+            return
+        state: dict[str, Any] = {name: getattr(self, name) for name in _STATE_FIELDS}
+        state |= {
+            "repair": self.config.repair_text,
+            "signature": self._signature(),
+            "manifest": self.output.manifest_digest,
+        }
+        self.cache.save_state(self.config.output, state)
 
     # -- reading -------------------------------------------------------------------------
 
     def _parse(self, sources: list[Source]) -> tuple[list[Cable], set[str]]:
-        """Every cable, re-parsing only files whose stamp changed; the IDs that changed."""
+        """Every cable, re-reading only files whose stamp changed; the IDs that changed."""
         changed: set[str] = set()
         fresh: list[Source] = []
         stamps: dict[str, Stamp | None] = {}
@@ -129,23 +219,24 @@ class Site:
             known = self._parsed.get(source.name)
             if known is None or stamp is None or known[0] != stamp:
                 fresh.append(source)
-        parsed = parse_all(fresh, self.config.repair_text, self.jobs)
-        for source, cable in zip(fresh, parsed, strict=True):
+        parsed = parse_all(fresh, self.config.repair_text, self.jobs, self.cache)
+        self._reread = len(fresh)
+        for source, (key, cable) in zip(fresh, parsed, strict=True):
             old = self._parsed.get(source.name)
-            if old is not None and old[1] == cable:
-                self._parsed[source.name] = (stamps[source.name] or (0, 0, 0), cable)
+            self._parsed[source.name] = (stamps[source.name] or (0, 0, 0), key, cable)
+            if old is not None and old[1] == key:
                 continue
-            if old is not None and old[1].id:
-                changed.add(old[1].id)
+            if old is not None and old[2].id:
+                changed.add(old[2].id)
             if cable.id:
                 changed.add(cable.id)
-            self._parsed[source.name] = (stamps[source.name] or (0, 0, 0), cable)
         names = {s.name for s in sources}
         for name in [n for n in self._parsed if n not in names]:
-            gone = self._parsed.pop(name)[1]
+            gone = self._parsed.pop(name)[2]
             if gone.id:
                 changed.add(gone.id)
-        return [self._parsed[s.name][1] for s in sources], changed
+        self._paths = {s.name: s.path for s in sources}
+        return [self._parsed[s.name][2] for s in sources], changed
 
     def _load(self) -> tuple[Loaded, set[str]]:
         found = discover(self.config.content, self.config.root)
@@ -153,6 +244,16 @@ class Site:
         self._pending |= changed
         loaded = load_content(self.config, found, cables)
         return loaded, set(self._pending)
+
+    def whole(self, cable: Cable) -> Cable:
+        """The cable with its text, from the cache (parsed again if the cache lost it)."""
+        entry = self._parsed.get(cable.source)
+        if entry is not None:
+            stored = self.cache.get(entry[1])
+            if stored is not None:
+                return stored
+        path = self._paths.get(cable.source, str(self.config.content / cable.source))
+        return parse_file(path, cable.source, repair=self.config.repair_text)
 
     # -- deciding what to render ---------------------------------------------------------
 
@@ -223,48 +324,67 @@ class Site:
     ) -> BuildResult:
         """Bring the output up to date with the content; returns what was done."""
         start = time.perf_counter()
+        if not self._restored:
+            self._restore()
         loaded, changed = self._load()
         theme = _theme_stamps(self.config)
         change, keys = self._decide(loaded, changed, theme)
         if force:
             change = Change(True, "clean build")
         archive = loaded.archive
-        planner = Planner(archive, self.config, Glossary(self.config.glossary))
+        last: list[tuple[str, Cable]] = []
+
+        def whole_of(cid: str) -> Cable:
+            # A cable's page and its JSON ask in turn: one read from the cache for both.
+            if not last or last[0][0] != cid:
+                last[:] = [(cid, self.whole(archive.cables[cid]))]
+            return last[0][1]
+
+        planner = Planner(archive, self.config, Glossary(self.config.glossary), whole_of)
         templates = {k: v for k, v in theme.items() if k.startswith("templates/")}
         if self._renderer is None or templates != self._templates:
             self._renderer = Renderer(self.config, {})
         renderer = self._renderer
-        renderer.site = site_context(self.config, archive)
+        renderer.site = fields(site_context(self.config, archive))
         groups = planner.groups()
         known = set(groups)
         if change.everything:
             keys = set(known)
         whole = {k for k in keys if k in known} | {k for k in known if k not in self._groups}
-        rendered: dict[GroupKey, dict[str, bytes]] = {}
-        for key in groups:
-            if key in whole:
-                rendered[key] = self._render_group(planner, renderer, archive, key)
+        jobs: list[Job] = [(key, None) for key in groups if key in whole]
         for key in sorted(k for k in keys if k not in known):
             group = _group_of(key)
-            if group in whole or group not in known:
-                continue
-            out = dict(rendered.get(group, self._groups.get(group, {})))
-            out.update(self._render_group(planner, renderer, archive, group, page=key[-1]))
-            rendered[group] = out
-        pages = {key: self._groups.get(key, {}) for key in groups} | rendered
-        extra, html_pages = self._extra_files(archive, pages, theme, change, changed)
-        files: dict[str, bytes] = {}
-        for key in groups:
-            files.update(pages[key])
-        files.update(extra)
-        touched: set[str] | None = None
-        if not change.everything and not force:
-            touched = {p for out in rendered.values() for p in out} | set(extra)
-        written = self.output.write(files, touched=touched, force=force) if write else None
+            if group not in whole and group in known:
+                jobs.append((group, key[-1]))
+        pages = {key: self._groups.get(key, {}) for key in groups}
+        staged: set[str] = set()
+        try:
+            for (key, page), out, fresh in self._render(planner, renderer, jobs, write, force):
+                pages[key] = out if page is None else {**pages[key], **out}
+                staged.update(fresh)
+            extra, html_pages = self._extra_files(archive, pages, theme, change, changed)
+            files: dict[str, str] = {}
+            for key in groups:
+                files.update(pages[key])
+            for name, data in extra.items():
+                if isinstance(data, bytes):
+                    digest, fresh_file = (
+                        self.output.stage(name, data, force=force)
+                        if write
+                        else (hashlib.sha256(data).hexdigest(), False)
+                    )
+                    if fresh_file:
+                        staged.add(name)
+                    extra[name] = digest
+            files.update(cast(dict[str, str], extra))
+            written = self.output.commit(files, staged) if write else None
+        except BaseException:
+            self.output.discard()
+            raise
         # Commit the new state only once everything has rendered (and been written).
         self._archive = archive
         self._groups = pages
-        self._extra = extra
+        self._extra = cast(dict[str, str], extra)
         self._sitemap_pages = html_pages
         self._theme = theme
         self._templates = templates
@@ -272,7 +392,9 @@ class Site:
         self._page_bodies = {p.slug: p.body for p in archive.pages}
         self._notes = {cid: n.body for cid, n in archive.notes.items()}
         self._pending = set()
-        # What this build keeps (parsed cables, rendered pages) lives until the next one:
+        if write and self.persist and (jobs or self._reread or written is None or written.removed):
+            self.save()  # (a build that found nothing to do has nothing new to save)
+        # What this build keeps (parsed cables, page hashes) lives until the next one:
         # out of the garbage collector's sight, full collections stay short in watch mode.
         # Every 50 builds everything is looked at once, so cyclic garbage does not pile up.
         self._builds += 1
@@ -281,9 +403,15 @@ class Site:
             gc.collect()
         gc.freeze()
         report = list(loaded.diagnostics)
+        if self.cache.problem:
+            report.append(
+                (self.config.cache_dir, Diagnostic(0, "info", "cache", self.cache.problem))
+            )
+            self.cache.problem = None
         if check_headers:
             for cable in loaded.cables:
-                report.extend((cable.source, d) for d in header_disagreements(cable))
+                whole_cable = self.whole(cable)
+                report.extend((cable.source, d) for d in header_disagreements(whole_cable))
         if not self.config.base_url and write:
             report.append(
                 (
@@ -298,41 +426,82 @@ class Site:
             )
         n_pages = sum(1 for out in pages.values() for p in out if p.endswith(".html"))
         return BuildResult(
-            len(archive.cables), n_pages, files, report, written, time.perf_counter() - start
+            len(archive.cables),
+            n_pages,
+            files,
+            report,
+            written,
+            time.perf_counter() - start,
+            len(jobs),
         )
 
-    def _render_group(
-        self,
-        planner: Planner,
-        renderer: Renderer,
-        archive: Archive,
-        key: GroupKey,
-        page: str | None = None,
-    ) -> dict[str, bytes]:
-        """The files of a group, or of one page of it (``page``: ``#N``)."""
-        out: dict[str, bytes] = {}
+    def _render(
+        self, planner: Planner, renderer: Renderer, jobs: list[Job], stage: bool, force: bool
+    ) -> Iterator[tuple[Job, dict[str, str], list[str]]]:
+        """Render ``jobs``, on all cores when there are many (workers share this process's
+        memory by fork and put the files they make aside themselves); the same files as one
+        process would make."""
+        global _ACTIVE
+        workers = self.jobs or os.cpu_count() or 1
+        if workers <= 1 or len(jobs) < _RENDER_BELOW:
+            for job in progress(jobs, len(jobs), "render", "page"):
+                yield self._render_job(planner, renderer, job, stage, force)
+            return
+        chunks = [jobs[i : i + _CHUNK] for i in range(0, len(jobs), _CHUNK)]
+        _ACTIVE = (self, planner, renderer, stage, force)
+        self.cache.close()  # each worker opens its own connection
+        gc.collect()
+        gc.freeze()  # the workers' copies of the archive stay shared
+        try:
+            with fork_pool(workers) as pool:
+                done = pool.imap_unordered(_render_chunk, chunks)
+                for chunk in progress(done, len(chunks), "render", ""):
+                    yield from chunk
+        finally:
+            _ACTIVE = None
+
+    def _render_job(
+        self, planner: Planner, renderer: Renderer, job: Job, stage: bool, force: bool
+    ) -> tuple[Job, dict[str, str], list[str]]:
+        """The files of a group, or of one page of it (``#N``): their hashes, and which of
+        them were put aside to be written."""
+        key, page = job
+        out: dict[str, str] = {}
+        fresh: list[str] = []
+
+        def emit(name: str, data: bytes) -> None:
+            if stage:
+                out[name], staged = self.output.stage(name, data, force=force)
+                if staged:
+                    fresh.append(name)
+            else:
+                out[name] = hashlib.sha256(data).hexdigest()
+
         plans = planner.plan_group(key)
         if page is not None:
             number = int(page[1:])
             plans = [p for p in plans if _page_number(p.path) == number]
         for plan in plans:
             html = renderer.render(plan.template, plan.path, plan.context)
-            out[self.urls.output_file(plan.path)] = html.encode("utf-8")
+            emit(self.urls.output_file(plan.path), html.encode("utf-8"))
         if key[0] == "cable" and page is None:
-            out[self.urls.api_cable(key[1])] = cable_json(archive, key[1], self.urls)
-        return out
+            archive = planner.archive
+            whole = planner.whole(key[1])  # the page above asked for it: it is remembered
+            emit(self.urls.api_cable(key[1]), cable_json(archive, key[1], self.urls, whole))
+        return job, out, fresh
 
     def _extra_files(
         self,
         archive: Archive,
-        pages: dict[GroupKey, dict[str, bytes]],
+        pages: dict[GroupKey, dict[str, str]],
         theme: dict[str, bytes],
         change: Change,
         changed: set[str],
-    ) -> tuple[dict[str, bytes], list[str]]:
-        """The files that are not pages (index JSON, feed, sitemap, robots, static files),
-        and the HTML pages the sitemap lists."""
-        extra = dict(self._extra)
+    ) -> tuple[dict[str, str | bytes], list[str]]:
+        """The files that are not pages (index JSON, feed, sitemap, robots, static files):
+        bytes for those made again, hashes for those unchanged; and the HTML pages the
+        sitemap lists."""
+        extra: dict[str, str | bytes] = dict(self._extra)
         if change.everything or changed or not extra:
             extra[self.urls.api_index] = index_json(archive, self.urls, self._index_cache)
             extra[self.urls.feed] = atom_feed(archive, self.config, self.urls)
@@ -340,7 +509,7 @@ class Site:
         html = sorted(
             p for out in pages.values() for p in out if p.endswith(".html") and p != "404.html"
         )
-        if change.everything or html != self._sitemap_pages:
+        if change.everything or html != self._sitemap_pages or self.urls.sitemap not in extra:
             extra[self.urls.sitemap] = sitemap(
                 [_site_path(p) for p in html], self.config, self.urls
             )

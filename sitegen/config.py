@@ -24,6 +24,9 @@ class Config:
     """Absolute URL the site is published at; used in the feed and sitemap only."""
     content_dir: str = "content"
     output_dir: str = "output"
+    cache_dir: str = ".sitegen-cache"
+    """Parsed cables and the state of the last build, so the next build (a new process
+    included) parses and renders only what changed. Safe to delete."""
     theme: str = "default"
     page_size: int = 50
     """Entries per page of a long list; later pages are ``<list>/page/<N>/``."""
@@ -46,6 +49,10 @@ class Config:
     def output(self) -> Path:
         return self.root / self.output_dir
 
+    @property
+    def cache(self) -> Path:
+        return self.root / self.cache_dir
+
 
 _TYPES: dict[str, type] = {
     "title": str,
@@ -53,6 +60,7 @@ _TYPES: dict[str, type] = {
     "base_url": str,
     "content_dir": str,
     "output_dir": str,
+    "cache_dir": str,
     "theme": str,
     "page_size": int,
     "pretty_urls": bool,

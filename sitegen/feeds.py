@@ -37,9 +37,10 @@ def _json(data: Any) -> bytes:
     return (text + "\n").encode("utf-8")
 
 
-def cable_json(archive: Archive, cable_id: str, urls: Urls) -> bytes:
-    """``/api/cables/<ID>.json``: what the parser read, references resolved, the texts."""
-    cable = archive.cables[cable_id]
+def cable_json(archive: Archive, cable_id: str, urls: Urls, whole: Cable | None = None) -> bytes:
+    """``/api/cables/<ID>.json``: what the parser read, references resolved, the texts
+    (``whole``: the cable with its text, when the archive holds a light one)."""
+    cable = whole or archive.cables[cable_id]
     data = cable_to_json(cable)
     data.pop("source", None)
     data.pop("diagnostics", None)

@@ -6,13 +6,16 @@ import multiprocessing
 import os
 from dataclasses import dataclass, field
 from pathlib import Path, PurePath
+from typing import Any
 
 from sitegen.archive import Archive, MarkdownPage, Note, build_archive
+from sitegen.cache import Cache, content_key, light, pack
 from sitegen.config import Config
 from sitegen.discover import Discovered, Source, discover
 from sitegen.markdown import split_front_matter
 from sitegen.model import Cable, Diagnostic
-from sitegen.parse import parse_file
+from sitegen.parse import parse_bytes, parse_file
+from sitegen.progress import progress
 from sitegen.urls import RESERVED, slug
 
 Report = list[tuple[str, Diagnostic]]
@@ -115,24 +118,73 @@ def _notes(sources: list[Source], report: Report) -> list[Note]:
 
 _SERIAL_BELOW = 400  # fewer cables than this are parsed in this process: a pool costs more
 
+Parsed = tuple[bytes, Cable]
+"""A cable file read: its cache key and the light cable (the whole one is in the cache)."""
 
-def _parse_one(job: tuple[str, str, bool]) -> Cable:
+_WORKER_CACHE: Cache | None = None
+_CHUNK = 64
+
+
+def _parse_one(job: tuple[str, str, bool]) -> tuple[bytes, Cable, bytes | None]:
+    """Key, light cable, and the packed whole cable when it was parsed now (None when the
+    cache had it)."""
     path, name, repair = job
-    return parse_file(path, name, repair=repair)
+    try:
+        data = Path(path).read_bytes()
+    except OSError:
+        cable = parse_file(path, name, repair=repair)  # the parser reports the reason
+        return content_key(name, b"\x00unreadable", repair), cable, None
+    key = content_key(name, data, repair)
+    if _WORKER_CACHE is not None:
+        known = _WORKER_CACHE.get(key)
+        if known is not None:
+            return key, light(known), None
+    cable = parse_bytes(data, name, repair=repair)
+    return key, light(cable), pack(cable)
 
 
-def parse_all(sources: list[Source], repair: bool, jobs: int | None = None) -> list[Cable]:
-    """Parse every cable, on ``jobs`` processes (default: all cores); same result as one."""
+def _parse_chunk(jobs: list[tuple[str, str, bool]]) -> list[Parsed]:
+    """Parse a few files and store what was parsed, in one transaction: each worker writes
+    its own results (sqlite serialises the writers), so no text crosses a pipe."""
+    done = [_parse_one(job) for job in jobs]
+    if _WORKER_CACHE is not None:
+        _WORKER_CACHE.put([(key, blob) for key, _, blob in done if blob is not None])
+    return [(key, cable) for key, cable, _ in done]
+
+
+def parse_all(
+    sources: list[Source], repair: bool, jobs: int | None = None, store: Cache | None = None
+) -> list[Parsed]:
+    """Read every cable, from ``store`` when its bytes were parsed before, else with the
+    parser, on ``jobs`` processes (default: all cores); same result as one process. What
+    was parsed is added to ``store``."""
+    global _WORKER_CACHE
     work = [(s.path, s.name, repair) for s in sources]
+    chunks = [work[i : i + _CHUNK] for i in range(0, len(work), _CHUNK)]
     jobs = jobs or os.cpu_count() or 1
-    if jobs <= 1 or len(work) < _SERIAL_BELOW:
-        return [_parse_one(job) for job in work]
-    # fork where there is one: no re-import of the caller's __main__ (a script without a
-    # main guard still works) and a quick start; spawn elsewhere.
+    _WORKER_CACHE = store
+    results: list[Parsed] = []
+    try:
+        if jobs <= 1 or len(work) < _SERIAL_BELOW:
+            for chunk in progress(chunks, len(chunks), "parse", ""):
+                results += _parse_chunk(chunk)
+        else:
+            if store is not None:
+                store.close()  # each worker opens its own connection
+            with fork_pool(jobs) as pool:
+                for done in progress(pool.imap(_parse_chunk, chunks), len(chunks), "parse", ""):
+                    results += done
+    finally:
+        _WORKER_CACHE = None
+    return results
+
+
+def fork_pool(jobs: int) -> Any:
+    """A process pool whose workers start as copies of this process (fork where there is
+    one: no re-import of the caller's ``__main__``, and what this process built is shared
+    instead of sent); spawn elsewhere."""
     methods = multiprocessing.get_all_start_methods()
-    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    with context.Pool(jobs) as pool:
-        return pool.map(_parse_one, work, chunksize=max(1, len(work) // (jobs * 8)))
+    return multiprocessing.get_context("fork" if "fork" in methods else "spawn").Pool(jobs)
 
 
 def load_content(config: Config, found: Discovered, cables: list[Cable]) -> Loaded:
@@ -155,4 +207,5 @@ def load_content(config: Config, found: Discovered, cables: list[Cable]) -> Load
 def load(config: Config, jobs: int | None = None) -> Loaded:
     """Discover, parse and resolve every content file of the site."""
     found = discover(config.content, config.root)
-    return load_content(config, found, parse_all(found.cables, config.repair_text, jobs))
+    parsed = parse_all(found.cables, config.repair_text, jobs)
+    return load_content(config, found, [cable for _, cable in parsed])

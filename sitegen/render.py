@@ -3,11 +3,13 @@ file. Autoescaping is on, and an undefined name in a template is an error, not a
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
 import jinja2
+from markupsafe import Markup, escape
 
 from sitegen.config import Config
 from sitegen.errors import BuildError
@@ -49,22 +51,26 @@ class Renderer:
             lstrip_blocks=True,
             keep_trailing_newline=True,
         )
+        self.env.globals.update(badge=badge, inferred=inferred, cable_rows=cable_rows)
         self.site = site
 
     def render(self, template: str, path: str, context: dict[str, Any]) -> str:
         """The HTML of the page at site ``path``."""
+        here = self.urls.link(path)
+        link_of = self.urls.link
+        absolute = path == self.urls.not_found and self.site.get("base_url")
 
         def url(target: str) -> str:
             target_path, _, fragment = target.partition("#")
-            link = self.urls.link(target_path) + (f"#{fragment}" if fragment else "")
-            if path == self.urls.not_found and self.site.get("base_url"):
+            link = link_of(target_path) + (f"#{fragment}" if fragment else "")
+            if absolute:
                 # 404.html is served at any depth: its links must not be relative.
                 return f"{self.site['base_url']}{link}"
-            return relative(self.urls.link(path), link)
+            return relative(here, link)
 
         try:
             return self.env.get_template(template).render(
-                context, site=self.site, path=path, url=url, canonical=self._canonical(path)
+                fields(context), site=self.site, path=path, url=url, canonical=self._canonical(path)
             )
         except jinja2.TemplateSyntaxError as exc:
             raise BuildError(
@@ -76,6 +82,66 @@ class Renderer:
     def _canonical(self, path: str) -> str | None:
         base = self.site.get("base_url") or ""
         return f"{base}{self.urls.link(path)}" if base else None
+
+
+class Fields(dict[str, Any]):
+    """A dict whose keys templates read as attributes (``c.id``) at the first try: Jinja
+    asks for an attribute before an item, and a plain dict answers that with an exception,
+    hundreds of times a page."""
+
+    __slots__ = ()
+
+    def __getattr__(self, name: str) -> Any:
+        try:
+            return self[name]
+        except KeyError:
+            raise AttributeError(name) from None
+
+
+def fields(value: Any) -> Any:
+    """``value`` with every dict in it (in lists and tuples too) made :class:`Fields`."""
+    if isinstance(value, dict):
+        return Fields({k: fields(v) for k, v in value.items()})
+    if isinstance(value, list):
+        return [fields(v) for v in value]
+    if isinstance(value, tuple):
+        return tuple(fields(v) for v in value)
+    return value
+
+
+def badge(name: str | None, css: str) -> Markup:
+    """A classification badge (a function, not a macro: lists call it once per row)."""
+    return Markup('<span class="badge badge-{}">{}</span>').format(css, name or "unknown")
+
+
+def inferred(flag: object, what: str = "inferred from the text") -> Markup:
+    """The mark of a value inferred or estimated rather than read from a header."""
+    if not flag:
+        return Markup("")
+    return Markup(' <span class="inferred" title="{}">inferred</span>').format(what)
+
+
+def cable_rows(cables: list[Any], url: Callable[[str], str]) -> Markup:
+    """The rows of a list of cables (``cable_list`` in ``_macros.html``): written here, not
+    in the template, because list pages are most of a site's rows and a row made by the
+    template costs several times more. A theme changes rows by overriding the macro."""
+    rows = []
+    for c in cables:
+        if c["date"]:
+            when = (
+                f'<time datetime="{escape(c["created"][:10])}">{escape(c["date"])}</time>'
+                f"{inferred(c['date_inferred'], 'date estimated')}"
+            )
+        else:
+            when = "undated"
+        origin = f" · {escape(c['origin'])}" if c["origin"] else ""
+        rows.append(
+            f'  <li>\n    <a class="subject" href="{escape(url(c["path"]))}">'
+            f"{escape(c['subject'])}</a>\n"
+            f'    <span class="meta"><span class="cable-id">{escape(c["id"])}</span> · '
+            f"{when}{origin} · {badge(c['classification'], c['badge'])}</span>\n  </li>\n"
+        )
+    return Markup("".join(rows))
 
 
 def static_files(config: Config) -> dict[str, bytes]:

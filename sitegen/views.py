@@ -11,7 +11,7 @@ import html
 import math
 import re
 from collections import Counter
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from datetime import date
 from typing import Any
@@ -107,8 +107,16 @@ def groups_of(a: Archive) -> list[GroupKey]:
 class Planner:
     """Turns the archive into page plans."""
 
-    def __init__(self, archive: Archive, config: Config, glossary: Glossary) -> None:
+    def __init__(
+        self,
+        archive: Archive,
+        config: Config,
+        glossary: Glossary,
+        whole: Callable[[str], Cable] | None = None,
+    ) -> None:
         self.archive = archive
+        self.whole = whole or archive.cables.__getitem__
+        """The whole cable of an ID, text included (the archive may hold light ones)."""
         self.config = config
         self.glossary = glossary
         self.urls = Urls(config.pretty_urls)
@@ -310,8 +318,9 @@ class Planner:
                 entry["status"] = "missing"
             references.append(entry)
         note = a.notes.get(cable_id)
-        reading_lines = c.reading.split("\n") if c.reading else c.text.split("\n")
-        original_lines = c.text.split("\n")
+        body = self.whole(cable_id)
+        reading_lines = body.reading.split("\n") if body.reading else body.text.split("\n")
+        original_lines = body.text.split("\n")
         repaired = self.config.repair_text and reading_lines != original_lines
         shown = reading_lines if repaired else original_lines
         post = load_posts().get(c.origin_code or "")
@@ -358,11 +367,11 @@ class Planner:
                     "reasons": c.reasons,
                     "signer": c.signer,
                     "summary": c.summary,
-                    "header": sorted(c.header.items()),
+                    "header": sorted(body.header.items()),
                     "references": references,
                     "cited_by": [self.summary(i) for i in a.cited_by.get(cable_id, [])],
-                    "text_html": text_html(shown, c, anchors=True),
-                    "original_html": text_html(original_lines, c, anchors=False)
+                    "text_html": text_html(shown, body, anchors=True),
+                    "original_html": text_html(original_lines, body, anchors=False)
                     if repaired
                     else None,
                     "repairs": sum(c.repairs.values()),
@@ -713,42 +722,42 @@ _MARKING_IN_LINE = re.compile(r"\(([A-Z][A-Z/ -]{0,15})\)")
 
 def text_html(lines: list[str], cable: Cable, *, anchors: bool) -> str:
     """The cable text as HTML lines: escaped, paragraph numbers linked to ``#p<N>`` anchors
-    (only when ``anchors``, so ids stay unique) and portion markings styled."""
-    starts = {p.line - cable.body_line: p for p in cable.paragraphs if p.number is not None}
+    (only when ``anchors``, so ids stay unique) and portion markings styled.
+
+    The text is escaped in one piece and only the lines that start a paragraph are made
+    again: a long cable has a few dozen such lines among hundreds."""
+    out = html.escape("\n".join(lines), quote=False).split("\n")
     used: set[int] = set()
-    out: list[str] = []
-    for i, line in enumerate(lines):
-        paragraph = starts.get(i)
-        m = NUMBERED.match(line) if paragraph else None
-        if paragraph is None or m is None or paragraph.number is None:
-            out.append(html.escape(line, quote=False))
-            continue
+    for paragraph in cable.paragraphs:
+        i = paragraph.line - cable.body_line
         number = paragraph.number
+        if number is None or not 0 <= i < len(lines):
+            continue
+        line = lines[i]
+        m = NUMBERED.match(line)
+        if m is None:
+            continue
         head_end = m.end("num") + 1 if m.end("num") < len(line) else m.end("num")
-        pieces = [html.escape(line[: m.start("num")], quote=False)]
         anchor_id = f' id="p{number}"' if anchors and number not in used else ""
         used.add(number)
-        pieces.append(
+        pieces = [
+            html.escape(line[: m.start("num")], quote=False),
             f'<a class="pnum" href="#p{number}"{anchor_id}>'
             + html.escape(line[m.start("num") : head_end], quote=False)
-            + "</a>"
-        )
+            + "</a>",
+        ]
         rest = line[head_end:]
-        if paragraph.marking:
-            mm = _MARKING_IN_LINE.search(rest)
-            if mm:
-                css = _badge_marking(paragraph.marking)
-                rest_html = (
-                    html.escape(rest[: mm.start()], quote=False)
-                    + f'<span class="marking {css}">{html.escape(mm.group(0), quote=False)}</span>'
-                    + html.escape(rest[mm.end() :], quote=False)
-                )
-                pieces.append(rest_html)
-            else:
-                pieces.append(html.escape(rest, quote=False))
+        mm = _MARKING_IN_LINE.search(rest) if paragraph.marking else None
+        if mm and paragraph.marking:
+            css = _badge_marking(paragraph.marking)
+            pieces.append(
+                html.escape(rest[: mm.start()], quote=False)
+                + f'<span class="marking {css}">{html.escape(mm.group(0), quote=False)}</span>'
+                + html.escape(rest[mm.end() :], quote=False)
+            )
         else:
             pieces.append(html.escape(rest, quote=False))
-        out.append("".join(pieces))
+        out[i] = "".join(pieces)
     return "\n".join(out)
 
 

@@ -116,7 +116,7 @@ class Watcher:
         self.poll = poll
         self.overrides = overrides or {}
         self.on_build = on_build or (lambda outcome: None)
-        self.site = Site(config, jobs)
+        self.site = Site(config, jobs, persist=False)
         self.epoch = 0
         self.builds = 0
         self.stop = threading.Event()
@@ -128,7 +128,10 @@ class Watcher:
         if is_ignored(path):
             return True
         try:
-            return Path(path).resolve().is_relative_to(self.config.output.resolve())
+            resolved = Path(path).resolve()
+            return resolved.is_relative_to(self.config.output.resolve()) or (
+                resolved.is_relative_to(self.config.cache.resolve())
+            )
         except OSError:
             return False
 
@@ -153,7 +156,7 @@ class Watcher:
         try:
             if self.config_path is not None and any(Path(p).name == CONFIG_NAME for p in paths):
                 config = load_config(self.config_path, root=self.config.root, **self.overrides)
-                self.config, self.site = config, Site(config, self.jobs)
+                self.config, self.site = config, Site(config, self.jobs, persist=False)
             result = self.site.build()
         except SitegenError as exc:
             return Outcome(self.epoch, False, error=str(exc), paths=paths)
@@ -168,6 +171,7 @@ class Watcher:
     def start(self) -> Outcome:
         """Build once, then start watching (returns the first build's outcome)."""
         first = self.build_once()
+        self.site.save()  # a build started later begins from here
         self.on_build(first)
         observer: BaseObserver = PollingObserver(timeout=0.5) if self.poll else Observer()
         self._observer = observer
@@ -192,3 +196,4 @@ class Watcher:
             self._observer.stop()
             self._observer.join(timeout=5)
             self._observer = None
+        self.site.save()

@@ -1,8 +1,9 @@
 """Write: the rendered site into the output folder, one atomic file at a time.
 
-Nothing is written before every page has rendered, so a failed build leaves the previous
-output as it was. Each file is written to a temporary name and renamed over the old one;
-files whose bytes did not change are not touched. Files the previous build wrote (listed in
+Nothing is put in place before every page has rendered, so a failed build leaves the
+previous output as it was: changed files wait in a staging folder inside the output folder
+and are renamed over the old ones at the end; files whose bytes did not change are not
+touched. Files the previous build wrote (listed in
 its ``manifest.json``) and this one did not are removed; nothing else is ever deleted.
 """
 
@@ -11,6 +12,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shutil
 import threading
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
@@ -66,17 +68,73 @@ def _write_atomic(target: Path, data: bytes) -> None:
         raise
 
 
+STAGING = ".sitegen-staging"
+"""Where the files of a build wait (inside the output folder, so a rename moves them) until
+every page has rendered; the preview server never serves it."""
+
+
 class Output:
     """The output folder and what this process knows it holds (file -> SHA-256).
 
     What is known comes from the previous build's ``manifest.json``, then from this
     process's own writes, so a build compares hashes instead of reading every file back.
+    A build stages the files whose bytes changed (render workers do it in
+    parallel), then :meth:`commit` renames them into place, removes the stale ones and
+    writes the manifest; :meth:`discard` forgets a failed build's files.
     """
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
         self.known: dict[str, str] = _previous(folder)
         self._lines: dict[str, str] = {}
+        self.manifest_digest = _digest_of(folder / MANIFEST)
+        self._made: set[Path] = set()
+
+    @property
+    def direct(self) -> bool:
+        """No earlier build to keep intact (no manifest): files go straight into place,
+        and there is nothing to move at the end."""
+        return not self.known
+
+    @property
+    def staging(self) -> Path:
+        return self.folder / STAGING
+
+    def stage(self, name: str, data: bytes, *, force: bool = False) -> tuple[str, bool]:
+        """Put ``data`` aside for ``name`` if it differs from what the folder holds; returns
+        its hash and whether it was staged. Safe to call from several processes at once."""
+        check_path(name)
+        digest = hashlib.sha256(data).hexdigest()
+        if (
+            not force
+            and self.known.get(name) == digest
+            and _same_size(self.folder / name, len(data))
+        ):
+            return digest, False
+        target = self.folder / name if self.direct else self.staging / _flat(name)
+        try:
+            if target.parent not in self._made:
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if self.direct and not target.parent.resolve().is_relative_to(
+                    self.folder.resolve()
+                ):
+                    raise BuildError(
+                        f"refusing to write through a link out of the output folder: {name}"
+                    )
+                self._made.add(target.parent)
+            if self.direct and target.is_symlink():
+                target.unlink()
+            _write_atomic(target, data)
+        except OSError as exc:
+            raise BuildError(
+                f"cannot write the site to {self.folder}: {exc.strerror or exc}"
+            ) from exc
+        return digest, True
+
+    def discard(self) -> None:
+        """Remove what a build staged and did not commit."""
+        if self.staging.exists():
+            shutil.rmtree(self.staging, ignore_errors=True)
 
     def _manifest(self, hashes: dict[str, str]) -> bytes:
         """``manifest.json``, one file per line so it diffs well; the line of a file is made
@@ -99,12 +157,33 @@ class Output:
         ``touched``: the paths that may have changed since this object's last write (None:
         any may have). Files are written atomically and only when their bytes differ.
         """
-        with WRITING:
-            return self._write(files, touched, force)
+        hashes: dict[str, str] = {}
+        staged: set[str] = set()
+        try:
+            for name in sorted(files):
+                if touched is not None and name not in touched and name in self.known:
+                    hashes[name] = self.known[name]
+                    continue
+                hashes[name], fresh = self.stage(name, files[name], force=force)
+                if fresh:
+                    staged.add(name)
+        except BaseException:
+            self.discard()
+            raise
+        return self.commit(hashes, staged)
 
-    def _write(self, files: dict[str, bytes], touched: set[str] | None, force: bool) -> WriteResult:
-        for name in files if touched is None else touched:
-            check_path(name)
+    def commit(self, hashes: dict[str, str], staged: set[str]) -> WriteResult:
+        """Make the folder hold exactly the files of ``hashes`` (plus files sitegen never
+        wrote): move the ``staged`` ones into place, remove the stale ones, write the
+        manifest."""
+        with WRITING:
+            try:
+                return self._commit(hashes, set() if self.direct else staged, len(staged))
+            finally:
+                self.discard()
+                self._made.clear()
+
+    def _commit(self, hashes: dict[str, str], staged: set[str], written: int) -> WriteResult:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
@@ -112,38 +191,30 @@ class Output:
                 f"cannot create the output folder {self.folder}: {exc.strerror or exc}"
             ) from exc
         root = self.folder.resolve()
-        hashes = dict(self.known)
-        written = unchanged = 0
-        candidates = sorted(files) if touched is None else sorted(touched & set(files))
+        made: set[Path] = set()
+        stale = sorted(set(self.known) - set(hashes) - {MANIFEST})
         try:
-            for name in candidates:
-                data = files[name]
-                digest = hashlib.sha256(data).hexdigest()
-                target = self.folder / name
-                if not force and hashes.get(name) == digest and _same_size(target, len(data)):
-                    unchanged += 1
-                    continue
-                target.parent.mkdir(parents=True, exist_ok=True)
-                if not target.parent.resolve().is_relative_to(root):
-                    raise BuildError(
-                        f"refusing to write through a link out of the output folder: {name}"
-                    )
+            for name in sorted(staged):
+                target = self.folder / check_path(name)
+                if target.parent not in made:
+                    target.parent.mkdir(parents=True, exist_ok=True)
+                    if not target.parent.resolve().is_relative_to(root):
+                        raise BuildError(
+                            f"refusing to write through a link out of the output folder: {name}"
+                        )
+                    made.add(target.parent)
                 if target.is_symlink():
                     target.unlink()
-                _write_atomic(target, data)
-                hashes[name] = digest
-                written += 1
-            if touched is not None:
-                unchanged += len(files) - len(candidates)
-            stale = sorted(set(self.known) - set(files) - {MANIFEST})
-            for name in stale:
-                hashes.pop(name, None)
-            _write_atomic(self.folder / MANIFEST, self._manifest(hashes))
+                os.replace(self.staging / _flat(name), target)
+            if written or stale or not (self.folder / MANIFEST).is_file():
+                manifest = self._manifest(hashes)
+                _write_atomic(self.folder / MANIFEST, manifest)
+                self.manifest_digest = hashlib.sha256(manifest).hexdigest()
         except OSError as exc:
             raise BuildError(
                 f"cannot write the site to {self.folder}: {exc.strerror or exc}"
             ) from exc
-        self.known = hashes
+        self.known = dict(hashes)
         removed = 0
         for name in stale:
             try:
@@ -154,7 +225,19 @@ class Output:
                 path.unlink()
                 removed += 1
                 _prune(path.parent, root)
-        return WriteResult(written, unchanged, removed)
+        return WriteResult(written, len(hashes) - written, removed)
+
+
+def _flat(name: str) -> str:
+    """The staged file of ``name``: one flat folder, no tree to make and remove."""
+    return hashlib.sha1(name.encode("utf-8"), usedforsecurity=False).hexdigest()
+
+
+def _digest_of(path: Path) -> str | None:
+    try:
+        return hashlib.sha256(path.read_bytes()).hexdigest()
+    except OSError:
+        return None
 
 
 def _same_size(path: Path, size: int) -> bool:

@@ -11,6 +11,8 @@ import sys
 import time
 from pathlib import Path
 
+from sitegen.build import BuildResult
+
 SITEGEN = [sys.executable, "-m", "sitegen"]
 
 
@@ -93,3 +95,8 @@ class Server:
             self.stop()
         if self.process.stderr is not None:
             self.process.stderr.close()
+
+
+def output_files(output: Path, result: BuildResult) -> dict[str, bytes]:
+    """Every file a build made (``result.files`` holds their hashes), read from ``output``."""
+    return {name: (output / name).read_bytes() for name in result.files}

@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import unquote, urlsplit
 
 import pytest
+from minisite import output_files
 
 from sitegen.build import BuildResult, build
 from sitegen.config import load_config
@@ -183,6 +184,8 @@ class Site:
     result: BuildResult
     cables: dict[str, dict[str, Any]]
     """``api/cables/<ID>.json`` of every cable, by ID."""
+    files: dict[str, bytes]
+    """Every file the build made, by output path."""
 
     def html_paths(self) -> list[str]:
         return sorted(p for p in self.result.files if p.endswith(".html"))
@@ -204,12 +207,13 @@ def corpus_site(factory: pytest.TempPathFactory, corpus: Path) -> Site:
     if corpus not in _SITES:
         folder = factory.mktemp("corpus-site")
         result = build_corpus(folder, corpus)
+        files = output_files(folder / "output", result)
         cables = {
             name[len("api/cables/") : -len(".json")]: json.loads(data)
-            for name, data in result.files.items()
+            for name, data in files.items()
             if name.startswith("api/cables/") and name.endswith(".json")
         }
-        _SITES[corpus] = Site(folder, folder / "output", result, cables)
+        _SITES[corpus] = Site(folder, folder / "output", result, cables, files)
     return _SITES[corpus]
 
 

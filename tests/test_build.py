@@ -7,7 +7,7 @@ import re
 from pathlib import Path
 
 import pytest
-from minisite import cable, make_site
+from minisite import cable, make_site, output_files
 
 from sitegen.build import build
 from sitegen.cli import main
@@ -18,7 +18,7 @@ from sitegen.write import write_site
 
 def build_site(root: Path) -> dict[str, bytes]:
     result = build(load_config(root / "sitegen.toml"))
-    return result.files
+    return output_files(root / "output", result)
 
 
 SITE = {
@@ -156,7 +156,7 @@ def test_two_cables_with_one_id(tmp_path: Path) -> None:
     assert len(dupes) == 1
     assert dupes[0][0] == "content/cables/b/08BAKU1.txt"
     assert "content/cables/a/08BAKU1.txt" in dupes[0][1].message
-    assert b"FIRST" in result.files["cable/08BAKU1/index.html"]
+    assert b"FIRST" in (site / "output/cable/08BAKU1/index.html").read_bytes()
 
 
 def test_a_failed_build_leaves_the_previous_site(tmp_path: Path) -> None:
@@ -249,7 +249,8 @@ def test_a_page_cannot_take_a_site_path(tmp_path: Path) -> None:
     site = make_site(tmp_path / "site", SITE | {"content/pages/cable.md": "# Hijack\n"})
     result = build(load_config(site / "sitegen.toml"))
     assert [d.code for _, d in result.diagnostics if d.severity == "error"] == ["page-slug-taken"]
-    assert b"Hijack" not in result.files.get("cable/index.html", b"")
+    assert "cable/index.html" not in result.files
+    assert b"Hijack" not in b"".join(output_files(site / "output", result).values())
 
 
 def test_symlinks_out_of_content_are_not_followed(tmp_path: Path) -> None:

@@ -41,7 +41,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Site:
 @pytest.fixture(scope="session")
 def pages(site: Site) -> dict[str, Page]:
     """Every HTML page of the site, parsed, by output path."""
-    return {path: parse_page(path, site.result.files[path]) for path in site.html_paths()}
+    return {path: parse_page(path, site.files[path]) for path in site.html_paths()}
 
 
 def test_every_cable_file_has_its_page_and_json(corpus: Path, site: Site) -> None:
@@ -98,7 +98,7 @@ def test_every_internal_link_resolves(site: Site, pages: dict[str, Page]) -> Non
                 elif fragment not in pages[target].ids:
                     failures.append(f"{where}: no id {fragment!r} in {target}")
     # The stylesheets load nothing from elsewhere either.
-    for path, data in site.result.files.items():
+    for path, data in site.files.items():
         if not path.endswith(".css"):
             continue
         text = data.decode("utf-8")

@@ -1,0 +1,36 @@
+"""Progress of long work on a terminal: a bar with a rate and an ETA (tqdm), shown only
+when stderr is a terminal and only once the work has run for a second, so short builds,
+pipes and logs stay quiet."""
+
+from __future__ import annotations
+
+import sys
+from collections.abc import Iterable, Iterator
+from typing import TypeVar
+
+from tqdm import tqdm
+
+T = TypeVar("T")
+
+DELAY = 1.0
+"""Seconds before a bar appears: builds that finish sooner never show one."""
+
+
+def progress(items: Iterable[T], total: int, label: str, unit: str = "cable") -> Iterator[T]:
+    """``items``, drawing a bar on stderr while they are consumed (when it is a terminal)."""
+    if not sys.stderr.isatty():
+        yield from items
+        return
+    with tqdm(
+        total=total,
+        desc=label,
+        unit=f" {unit}s" if unit else "",
+        delay=DELAY,
+        leave=False,
+        file=sys.stderr,
+        dynamic_ncols=True,
+        mininterval=0.2,
+    ) as bar:
+        for item in items:
+            yield item
+            bar.update(1)
