@@ -20,7 +20,6 @@ import hashlib
 import json
 import os
 import re
-import resource
 import shutil
 import subprocess
 import sys
@@ -88,21 +87,31 @@ def run_site(
             shutil.rmtree(site / folder, ignore_errors=True)
 
 
+_MEASURE = (
+    "import resource, subprocess, sys\n"
+    "done = subprocess.run(sys.argv[1:])\n"
+    "print('peak-kb', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
+    "sys.exit(done.returncode)\n"
+)
+
+
 def timed(site: Path, jobs: int | None, *extra: str) -> tuple[float, float, str]:
     """Wall seconds, peak RSS in MB of the build process or its largest worker, summary."""
     command = [sys.executable, "-m", "sitegen", "build", *extra]
     if jobs:
         command += ["--jobs", str(jobs)]
-    before = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
     started = time.perf_counter()
-    done = subprocess.run(command, cwd=site, capture_output=True, text=True)
+    # A fresh parent per build: the largest resident set of this build's processes only.
+    done = subprocess.run(
+        [sys.executable, "-c", _MEASURE, *command], cwd=site, capture_output=True, text=True
+    )
     wall = time.perf_counter() - started
     if done.returncode not in (0, 1):
         raise SystemExit(f"build failed in {site}:\n{done.stderr[-2000:]}")
-    peak = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
-    summary = done.stderr.strip().splitlines()[-1] if done.stderr.strip() else ""
-    # ru_maxrss of the children is the largest of any child so far: only a new maximum shows.
-    return wall, max(peak, before) / 1024, summary
+    lines = done.stderr.strip().splitlines()
+    peak = int(lines[-1].split()[1]) / 1024
+    summary = lines[-2] if len(lines) > 1 else ""
+    return wall, peak, summary
 
 
 def report(

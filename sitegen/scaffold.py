@@ -11,6 +11,7 @@ _FILES = {
     "sitegen.toml": "sitegen.toml",
     "content/cables/08STATE19634.txt": "08STATE19634.txt",
     "content/pages/about.md": "about.md",
+    ".gitignore": "gitignore",
 }
 
 

@@ -232,6 +232,8 @@ def test_new_creates_a_site_that_builds(tmp_path: Path) -> None:
     folder = tmp_path / "archive"
     assert main(["new", str(folder)]) == 0
     assert (folder / "content/cables/08STATE19634.txt").is_file()
+    ignored = (folder / ".gitignore").read_text(encoding="utf-8").split()
+    assert "/output/" in ignored and "/.sitegen-cache/" in ignored
     assert main(["build", "--config", str(folder / "sitegen.toml")]) == 0
     page = (folder / "output/cable/08STATE19634/index.html").read_text(encoding="utf-8")
     assert "GUIDANCE FOR AZERBAIJANI UNGA RESOLUTION" in page

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import io
+import sys
 from pathlib import Path
 
 import pytest
@@ -79,3 +81,25 @@ def test_tag_kinds_and_titles() -> None:
     assert glossary.lookup("PREL").title == "Mine"
     assert glossary.lookup("PREL").source == "sitegen.toml"
     assert glossary.lookup("AJ").title == "Azerbaijan"
+
+
+class _Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_draws_a_bar_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:
+    from sitegen import progress as progress_module
+
+    terminal = _Terminal()
+    monkeypatch.setattr(sys, "stderr", terminal)
+    monkeypatch.setattr(progress_module, "DELAY", 0.0)
+    monkeypatch.setenv("COLUMNS", "100")
+    assert list(progress_module.progress(range(50), 50, "parse")) == list(range(50))
+    drawn = terminal.getvalue()
+    assert "parse:" in drawn and "/50 [" in drawn and "cables/s" in drawn
+    assert drawn.endswith("\r")  # the bar is cleared when the work is done
+    pipe = io.StringIO()
+    monkeypatch.setattr(sys, "stderr", pipe)
+    assert list(progress_module.progress(range(5), 5, "parse")) == list(range(5))
+    assert pipe.getvalue() == ""
