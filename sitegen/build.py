@@ -477,9 +477,9 @@ class Site:
             else:
                 out[name] = hashlib.sha256(data).hexdigest()
 
-        plans = planner.plan_group(key)
-        if page is not None:
-            number = int(page[1:])
+        number = int(page[1:]) if page is not None else None
+        plans = planner.plan_group(key, number)
+        if number is not None:
             plans = [p for p in plans if _page_number(p.path) == number]
         for plan in plans:
             html = renderer.render(plan.template, plan.path, plan.context)

@@ -6,8 +6,8 @@ they are plain, frozen where possible, and serialisable with :func:`cable_to_jso
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from typing import Any, Literal
+from dataclasses import dataclass, field, fields
+from typing import Any, Literal, TypeVar
 
 Severity = Literal["error", "warning", "info"]
 
@@ -91,6 +91,26 @@ class Cable:
     repairs: dict[str, int] = field(default_factory=dict)
     """How many repairs of each kind produced ``reading``."""
     diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+_T = TypeVar("_T")
+
+
+def _fast_pickle(cls: type[_T]) -> type[_T]:
+    """Pickle instances as their constructor's arguments: the state of a large archive is
+    saved and loaded at every build, and the generic way for slotted dataclasses looks up
+    the fields once per object (a third of the time)."""
+    names = tuple(f.name for f in fields(cls))  # type: ignore[arg-type]
+
+    def __reduce__(self: _T) -> tuple[type[_T], tuple[Any, ...]]:
+        return cls, tuple([getattr(self, name) for name in names])
+
+    cls.__reduce__ = __reduce__  # type: ignore[assignment,method-assign]
+    return cls
+
+
+for _cls in (Diagnostic, Reference, Paragraph, Cable):
+    _fast_pickle(_cls)
 
 
 def reference_to_json(ref: Reference) -> dict[str, Any]:

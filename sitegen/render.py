@@ -45,6 +45,7 @@ class Renderer:
         loader = jinja2.FileSystemLoader([str(f / "templates") for f in theme_folders(config)])
         self.env = jinja2.Environment(
             loader=loader,
+            bytecode_cache=_bytecode_cache(config.cache / "templates"),
             autoescape=True,
             undefined=jinja2.StrictUndefined,
             trim_blocks=True,
@@ -82,6 +83,16 @@ class Renderer:
     def _canonical(self, path: str) -> str | None:
         base = self.site.get("base_url") or ""
         return f"{base}{self.urls.link(path)}" if base else None
+
+
+def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache | None:
+    """Compiled templates kept in the cache folder (keyed by their source): a new process
+    does not compile them again."""
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return jinja2.FileSystemBytecodeCache(str(folder))
 
 
 class Fields(dict[str, Any]):

@@ -121,6 +121,7 @@ class Planner:
         self.glossary = glossary
         self.urls = Urls(config.pretty_urls)
         self._summaries: dict[str, dict[str, Any]] = {}
+        self._only: int | None = None
         self._year_counts: dict[int, tuple[list[str], Counter[int]]] = {}
 
     # -- shared pieces -------------------------------------------------------------------
@@ -194,8 +195,16 @@ class Planner:
         """Every group of pages of the site, in a stable order."""
         return groups_of(self.archive)
 
-    def plan_group(self, key: GroupKey) -> list[PagePlan]:
-        """The pages of one group (a group's pages are always planned together)."""
+    def plan_group(self, key: GroupKey, only: int | None = None) -> list[PagePlan]:
+        """The pages of one group, or (``only``) at least its page of that number: a list
+        then skips the data of its other pages."""
+        self._only = only
+        try:
+            return self._plan_group(key)
+        finally:
+            self._only = None
+
+    def _plan_group(self, key: GroupKey) -> list[PagePlan]:
         kind = key[0]
         if kind == "cable":
             return [self.cable_page(key[1])]
@@ -444,6 +453,8 @@ class Planner:
         plans = []
         for path, items, pager in self._paginate(self.archive.newest_first(ids), base):
             number = pager["number"]
+            if self._only is not None and number != self._only:
+                continue
             page_data = {
                 "title": title if number == 1 else f"{title} (page {number})",
                 "description": description,
