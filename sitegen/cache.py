@@ -148,6 +148,14 @@ class Cache:
             with contextlib.suppress(sqlite3.Error):
                 db.execute("ROLLBACK")
 
+    def checkpoint(self) -> None:
+        """Fold the write-ahead log into the database (parse workers leave it as large as
+        what they wrote) and truncate it."""
+        db = self._connect()
+        if db is not None:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("PRAGMA wal_checkpoint(TRUNCATE)")
+
     def close(self) -> None:
         if self._db is not None and self._pid == os.getpid():
             self._db.close()

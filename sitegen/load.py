@@ -174,6 +174,8 @@ def parse_all(
             with fork_pool(jobs) as pool:
                 for done in progress(pool.imap(_parse_chunk, chunks), len(chunks), "parse", ""):
                     results += done
+            if store is not None:
+                store.checkpoint()
     finally:
         _WORKER_CACHE = None
     return results

@@ -7,6 +7,7 @@ into relative URLs with ``url(path)``.
 
 from __future__ import annotations
 
+import difflib
 import html
 import math
 import re
@@ -331,7 +332,6 @@ class Planner:
         reading_lines = body.reading.split("\n") if body.reading else body.text.split("\n")
         original_lines = body.text.split("\n")
         repaired = self.config.repair_text and reading_lines != original_lines
-        shown = reading_lines if repaired else original_lines
         post = load_posts().get(c.origin_code or "")
         return PagePlan(
             path,
@@ -379,10 +379,10 @@ class Planner:
                     "header": sorted(body.header.items()),
                     "references": references,
                     "cited_by": [self.summary(i) for i in a.cited_by.get(cable_id, [])],
-                    "text_html": text_html(shown, body, anchors=True),
-                    "original_html": text_html(original_lines, body, anchors=False)
-                    if repaired
-                    else None,
+                    "text_html": text_html(
+                        original_lines, body, reading_lines if repaired else None
+                    ),
+                    "repaired": repaired,
                     "repairs": sum(c.repairs.values()),
                     "note_html": render_markdown(note.body, self._cable_resolver(path))
                     if note
@@ -731,13 +731,22 @@ def _description(c: Cable) -> str:
 _MARKING_IN_LINE = re.compile(r"\(([A-Z][A-Z/ -]{0,15})\)")
 
 
-def text_html(lines: list[str], cable: Cable, *, anchors: bool) -> str:
+def text_html(lines: list[str], cable: Cable, reading: list[str] | None = None) -> str:
     """The cable text as HTML lines: escaped, paragraph numbers linked to ``#p<N>`` anchors
-    (only when ``anchors``, so ids stay unique) and portion markings styled.
+    and portion markings styled. With ``reading`` (the repaired lines), each repair is
+    marked where it is, ``<del>`` what the release has and ``<ins>`` the repair, so one
+    text serves both readings (the stylesheet shows one or the other).
 
-    The text is escaped in one piece and only the lines that start a paragraph are made
-    again: a long cable has a few dozen such lines among hundreds."""
+    The text is escaped in one piece and only the lines that start a paragraph or were
+    repaired are made again: a long cable has a few dozen such lines among hundreds."""
     out = html.escape("\n".join(lines), quote=False).split("\n")
+    changed = (
+        {i for i, (a, b) in enumerate(zip(lines, reading, strict=False)) if a != b}
+        if reading is not None and len(reading) == len(lines)
+        else set()
+    )
+    for i in changed:
+        out[i] = _marked(lines[i], reading[i]) if reading is not None else out[i]
     used: set[int] = set()
     for paragraph in cable.paragraphs:
         i = paragraph.line - cable.body_line
@@ -749,7 +758,12 @@ def text_html(lines: list[str], cable: Cable, *, anchors: bool) -> str:
         if m is None:
             continue
         head_end = m.end("num") + 1 if m.end("num") < len(line) else m.end("num")
-        anchor_id = f' id="p{number}"' if anchors and number not in used else ""
+        mm = _MARKING_IN_LINE.search(line, head_end) if paragraph.marking else None
+        kept = mm.end() if mm else head_end  # the part shown as it is: number and marking
+        after = reading[i] if i in changed and reading is not None else line
+        if after[:kept] != line[:kept]:
+            continue  # a repair inside the number or marking: the line stays as it is
+        anchor_id = f' id="p{number}"' if number not in used else ""
         used.add(number)
         pieces = [
             html.escape(line[: m.start("num")], quote=False),
@@ -757,19 +771,33 @@ def text_html(lines: list[str], cable: Cable, *, anchors: bool) -> str:
             + html.escape(line[m.start("num") : head_end], quote=False)
             + "</a>",
         ]
-        rest = line[head_end:]
-        mm = _MARKING_IN_LINE.search(rest) if paragraph.marking else None
         if mm and paragraph.marking:
             css = _badge_marking(paragraph.marking)
             pieces.append(
-                html.escape(rest[: mm.start()], quote=False)
+                html.escape(line[head_end : mm.start()], quote=False)
                 + f'<span class="marking {css}">{html.escape(mm.group(0), quote=False)}</span>'
-                + html.escape(rest[mm.end() :], quote=False)
             )
-        else:
-            pieces.append(html.escape(rest, quote=False))
+        rest, rest_after = line[kept:], after[kept:]
+        pieces.append(
+            _marked(rest, rest_after) if rest != rest_after else html.escape(rest, quote=False)
+        )
         out[i] = "".join(pieces)
     return "\n".join(out)
+
+
+def _marked(before: str, after: str) -> str:
+    """One line as released and as repaired, its differences marked ``<del>``/``<ins>``."""
+    pieces = []
+    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
+    for op, i1, i2, j1, j2 in matcher.get_opcodes():
+        if op == "equal":
+            pieces.append(html.escape(before[i1:i2], quote=False))
+            continue
+        if i2 > i1:
+            pieces.append(f"<del>{html.escape(before[i1:i2], quote=False)}</del>")
+        if j2 > j1:
+            pieces.append(f"<ins>{html.escape(after[j1:j2], quote=False)}</ins>")
+    return "".join(pieces)
 
 
 def _badge_marking(marking: str) -> str:
