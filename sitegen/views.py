@@ -75,6 +75,21 @@ def human_date(value: str | None) -> str:
     return f"{d.day} {MONTH_NAMES[d.month - 1]} {d.year}"
 
 
+def page_window(number: int, total: int, around: int = 2) -> list[int]:
+    """The page numbers a pager links: the first, the last, and ``around`` on each side of
+    the current one; 0 stands for a gap. A bounded list, so a list of thousands of pages
+    costs each page the same (linking every page from every page is quadratic)."""
+    shown = {1, total} | set(range(max(1, number - around), min(total, number + around) + 1))
+    out: list[int] = []
+    for k in sorted(shown):
+        if out and k - out[-1] == 2:
+            out.append(k - 1)  # a gap of one page: the page itself, not an ellipsis
+        elif out and k - out[-1] > 2:
+            out.append(0)
+        out.append(k)
+    return out
+
+
 def classification_slug(name: str) -> str:
     return slug(name).lower()
 
@@ -186,7 +201,9 @@ class Planner:
                 "first_index": (n - 1) * size + 1,
                 "prev": self.urls.paginated(base, n - 1) if n > 1 else None,
                 "next": self.urls.paginated(base, n + 1) if n < total else None,
-                "pages": [(k, self.urls.paginated(base, k)) for k in range(1, total + 1)],
+                "pages": [
+                    (k, self.urls.paginated(base, k) if k else None) for k in page_window(n, total)
+                ],
             }
             yield path, items[(n - 1) * size : n * size], pager
 

@@ -103,3 +103,15 @@ def test_progress_draws_a_bar_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(sys, "stderr", pipe)
     assert list(progress_module.progress(range(5), 5, "parse")) == list(range(5))
     assert pipe.getvalue() == ""
+
+
+def test_a_pager_links_a_bounded_window_of_pages() -> None:
+    from sitegen.views import page_window
+
+    assert page_window(1, 1) == [1]
+    assert page_window(1, 5) == [1, 2, 3, 4, 5]
+    assert page_window(1, 100) == [1, 2, 3, 0, 100]
+    assert page_window(50, 100) == [1, 0, 48, 49, 50, 51, 52, 0, 100]
+    assert page_window(5, 100) == [1, 2, 3, 4, 5, 6, 7, 0, 100]
+    assert page_window(100, 100) == [1, 0, 98, 99, 100]
+    assert max(len(page_window(n, 5000)) for n in range(1, 5001)) == 9
