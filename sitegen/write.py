@@ -122,9 +122,14 @@ class Output:
                         f"refusing to write through a link out of the output folder: {name}"
                     )
                 self._made.add(target.parent)
-            if self.direct and target.is_symlink():
-                target.unlink()
-            _write_atomic(target, data)
+            if self.direct:
+                # Nothing to keep intact: no temporary name and rename, one file written.
+                if target.is_symlink():
+                    target.unlink()
+                with open(target, "wb") as handle:
+                    handle.write(data)
+            else:
+                _write_atomic(target, data)
         except OSError as exc:
             raise BuildError(
                 f"cannot write the site to {self.folder}: {exc.strerror or exc}"
