@@ -167,6 +167,9 @@ class Site:
         self._templates: dict[str, bytes] = {}
         self._restored = False
         self._reread = 0
+        self._same = False
+        """The last read found every cable file as the archive has it (none added, gone or
+        changed)."""
 
     # -- the saved state -----------------------------------------------------------------
 
@@ -214,6 +217,7 @@ class Site:
         changed: set[str] = set()
         fresh: list[Source] = []
         stamps: dict[str, Stamp | None] = {}
+        self._same = self._archive is not None
         for source in sources:
             stamps[source.name] = stamp = _stamp(source.path)
             known = self._parsed.get(source.name)
@@ -226,11 +230,14 @@ class Site:
             self._parsed[source.name] = (stamps[source.name] or (0, 0, 0), key, cable)
             if old is not None and old[1] == key:
                 continue
+            self._same = False
             if old is not None and old[2].id:
                 changed.add(old[2].id)
             if cable.id:
                 changed.add(cable.id)
         names = {s.name for s in sources}
+        if len(names) != len(self._parsed):
+            self._same = False  # files appeared (their parse made _same false) or went
         for name in [n for n in self._parsed if n not in names]:
             gone = self._parsed.pop(name)[2]
             if gone.id:
@@ -242,7 +249,8 @@ class Site:
         found = discover(self.config.content, self.config.root)
         cables, changed = self._parse(found.cables)
         self._pending |= changed
-        loaded = load_content(self.config, found, cables)
+        same = self._same and not self._pending and self._archive is not None
+        loaded = load_content(self.config, found, cables, self._archive if same else None)
         return loaded, set(self._pending)
 
     def whole(self, cable: Cable) -> Cable:

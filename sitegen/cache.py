@@ -6,7 +6,7 @@ Two stores in the site's cache folder (``cache_dir``, default ``.sitegen-cache``
   and the repair setting. A file is parsed once; a later build (or another output folder)
   finds it by its hash. The parser's own fingerprint (a hash of its code and data) is
   recorded: a new parser empties the table, so a cache never serves an old reading.
-- ``state-<output>.pickle``: what the last successful build into one output folder knew
+- ``state-<output>.bin``: what the last successful build into one output folder knew
   (the light cables by file, the archive, the hash of every page by group), so a new
   process decides what a change touches as the watch loop does, instead of rendering
   everything again.
@@ -23,15 +23,19 @@ import hashlib
 import os
 import pickle
 import sqlite3
+import sys
 from dataclasses import replace
 from functools import cache
 from importlib import resources
 from pathlib import Path
 from typing import Any
 
+from sitegen import state as saved_state
 from sitegen.model import Cable
 
 SCHEMA = 2
+_PYTHON = f"{sys.version_info[0]}.{sys.version_info[1]}"
+"""The state is written with marshal, whose format belongs to the Python version."""
 
 
 @cache
@@ -165,27 +169,25 @@ class Cache:
 
     def _state_path(self, output: Path) -> Path:
         name = hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:16]
-        return self.folder / f"state-{name}.pickle"
+        return self.folder / f"state-{name}.bin"
 
     def load_state(self, output: Path) -> dict[str, Any] | None:
         """What the last build into ``output`` saved, or None (none, stale or unreadable)."""
         try:
-            with open(self._state_path(output), "rb") as handle:
-                state = pickle.load(handle)
-        except Exception:  # missing, truncated, or pickled by another version: never fatal
+            state = saved_state.loads(self._state_path(output).read_bytes())
+        except Exception:  # missing, truncated, or of another version: never fatal
             return None
-        if not isinstance(state, dict) or state.get("parser") != parser_fingerprint():
+        if state.get("parser") != parser_fingerprint() or state.get("python") != _PYTHON:
             return None
         return state
 
     def save_state(self, output: Path, state: dict[str, Any]) -> None:
-        state = {**state, "parser": parser_fingerprint()}
+        state = {**state, "parser": parser_fingerprint(), "python": _PYTHON}
         path = self._state_path(output)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            with open(tmp, "wb") as handle:
-                pickle.dump(state, handle, protocol=pickle.HIGHEST_PROTOCOL)
+            tmp.write_bytes(saved_state.dumps(state))
             os.replace(tmp, path)
         except OSError as exc:
             self.problem = f"cache state not saved: {exc.strerror or exc}"

@@ -189,8 +189,13 @@ def fork_pool(jobs: int) -> Any:
     return multiprocessing.get_context("fork" if "fork" in methods else "spawn").Pool(jobs)
 
 
-def load_content(config: Config, found: Discovered, cables: list[Cable]) -> Loaded:
-    """Resolve parsed ``cables`` with the pages and notes of ``found`` into the archive."""
+def load_content(
+    config: Config, found: Discovered, cables: list[Cable], previous: Archive | None = None
+) -> Loaded:
+    """Resolve parsed ``cables`` with the pages and notes of ``found`` into the archive.
+
+    ``previous``: the archive of the same ``cables`` (the caller knows none changed); it is
+    kept when the notes and pages are the same too, instead of indexing everything again."""
     report: Report = list(found.problems)
     if not config.content.is_dir():
         report.append(
@@ -201,7 +206,16 @@ def load_content(config: Config, found: Discovered, cables: list[Cable]) -> Load
         )
     for cable in cables:
         report.extend((cable.source, d) for d in cable.diagnostics)
-    archive = build_archive(cables, _notes(found.notes, report), _pages(found.pages, report))
+    notes, pages = _notes(found.notes, report), _pages(found.pages, report)
+    if (
+        previous is not None
+        and sorted(pages, key=lambda p: (p.order, p.slug)) == previous.pages
+        and {n.cable_id: n for n in notes} == previous.notes
+        and len(notes) == len(previous.notes)
+    ):
+        archive = previous
+    else:
+        archive = build_archive(cables, notes, pages)
     report.extend(archive.diagnostics)
     return Loaded(archive, cables, report)
 

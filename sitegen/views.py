@@ -689,16 +689,18 @@ class Planner:
     def unresolved_pages(self) -> list[PagePlan]:
         a = self.archive
         missing = sorted(a.unresolved, key=lambda m: (-len(a.unresolved[m]), m))
-        rows = [
-            {
-                "id": m,
-                "count": len(a.unresolved[m]),
-                "citing": [self.summary(c) for c in a.unresolved[m]],
-            }
-            for m in missing
-        ]
         plans = []
-        for path, items, pager in self._paginate(rows, self.urls.unresolved):
+        for path, items, pager in self._paginate(missing, self.urls.unresolved):
+            if self._only is not None and pager["number"] != self._only:
+                continue
+            rows = [
+                {
+                    "id": m,
+                    "count": len(a.unresolved[m]),
+                    "citing": [self.summary(c) for c in a.unresolved[m]],
+                }
+                for m in items
+            ]
             plans.append(
                 PagePlan(
                     path,
@@ -707,8 +709,8 @@ class Planner:
                         "title": "Missing cables"
                         if pager["number"] == 1
                         else f"Missing cables (page {pager['number']})",
-                        "description": f"{len(rows)} cited cables the archive does not hold.",
-                        "missing": items,
+                        "description": f"{len(missing)} cited cables the archive does not hold.",
+                        "missing": rows,
                         "pager": pager,
                     },
                 )

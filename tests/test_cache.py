@@ -133,3 +133,26 @@ def test_another_output_folder_has_its_own_state(tmp_path: Path) -> None:
     other = build(load_config(root / "sitegen.toml", output_dir="elsewhere"))
     assert other.rendered > 0
     assert _tree(root / "elsewhere") == _tree(root / "output")
+
+
+def test_the_saved_state_reads_back_equal_and_shares_its_cables(tmp_path: Path) -> None:
+    from sitegen import state
+
+    root = _site(tmp_path / "site")
+    site = Site(load_config(root / "sitegen.toml"))
+    site.build()
+    saved = {
+        "_parsed": site._parsed,
+        "_archive": site._archive,
+        "_index_cache": site._index_cache,
+        "_groups": site._groups,
+    }
+    back = state.loads(state.dumps(saved))
+    assert back["_parsed"] == saved["_parsed"]
+    assert back["_groups"] == saved["_groups"]
+    archive = back["_archive"]
+    assert archive == saved["_archive"]
+    for _, _, light_cable in back["_parsed"].values():
+        assert light_cable.id is not None and archive.light_cables[light_cable.id] is light_cable
+    with pytest.raises(ValueError):
+        state.loads(b"\x00not a state")
