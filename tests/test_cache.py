@@ -153,6 +153,6 @@ def test_the_saved_state_reads_back_equal_and_shares_its_cables(tmp_path: Path) 
     archive = back["_archive"]
     assert archive == saved["_archive"]
     for _, _, light_cable in back["_parsed"].values():
-        assert light_cable.id is not None and archive.light_cables[light_cable.id] is light_cable
+        assert light_cable.id is not None and archive.cables[light_cable.id] is light_cable
     with pytest.raises(ValueError):
         state.loads(b"\x00not a state")
