@@ -7,7 +7,6 @@ into relative URLs with ``url(path)``.
 
 from __future__ import annotations
 
-import difflib
 import html
 import math
 import re
@@ -807,16 +806,71 @@ def text_html(lines: list[str], cable: Cable, reading: list[str] | None = None) 
 def _marked(before: str, after: str) -> str:
     """One line as released and as repaired, its differences marked ``<del>``/``<ins>``."""
     pieces = []
-    matcher = difflib.SequenceMatcher(None, before, after, autojunk=False)
-    for op, i1, i2, j1, j2 in matcher.get_opcodes():
-        if op == "equal":
-            pieces.append(html.escape(before[i1:i2], quote=False))
+    for same, old, new in _aligned(before, after):
+        if same:
+            pieces.append(html.escape(old, quote=False))
             continue
-        if i2 > i1:
-            pieces.append(f"<del>{html.escape(before[i1:i2], quote=False)}</del>")
-        if j2 > j1:
-            pieces.append(f"<ins>{html.escape(after[j1:j2], quote=False)}</ins>")
+        if old:
+            pieces.append(f"<del>{html.escape(old, quote=False)}</del>")
+        if new:
+            pieces.append(f"<ins>{html.escape(new, quote=False)}</ins>")
     return "".join(pieces)
+
+
+_RESYNC = 6
+"""Characters that must agree again after a difference (a repair changes one or two)."""
+_REACH = 6
+"""How far a repair may reach on either side (``)`` becomes `` --``)."""
+
+
+def _aligned(a: str, b: str) -> list[tuple[bool, str, str]]:
+    """``a`` and ``b`` as runs of (same, part of a, part of b), in linear time.
+
+    Repairs change a few characters here and there and keep the rest in step, so after a
+    difference the two lines agree again within a few characters; a general diff (difflib)
+    is quadratic on the long lines some cables have."""
+    out: list[tuple[bool, str, str]] = []
+    i = j = 0
+    n, m = len(a), len(b)
+    while i < n and j < m:
+        k = _agree(a, i, b, j)
+        if k:
+            out.append((True, a[i : i + k], ""))
+            i, j = i + k, j + k
+            if i >= n or j >= m:
+                break
+        step = _resync(a, i, b, j)
+        if step is None:
+            break
+        p, q = step
+        out.append((False, a[i : i + p], b[j : j + q]))
+        i, j = i + p, j + q
+    if i < n or j < m:
+        out.append((False, a[i:], b[j:]))
+    return out
+
+
+def _agree(a: str, i: int, b: str, j: int) -> int:
+    """How many characters agree from ``a[i]`` and ``b[j]`` on (in blocks, then one by one)."""
+    k = 0
+    while a[i + k : i + k + 64] == b[j + k : j + k + 64] and i + k + 64 <= len(a):
+        k += 64
+    while i + k < len(a) and j + k < len(b) and a[i + k] == b[j + k]:
+        k += 1
+    return k
+
+
+def _resync(a: str, i: int, b: str, j: int) -> tuple[int, int] | None:
+    """The smallest (p, q) after which ``a[i + p:]`` and ``b[j + q:]`` agree again for
+    :data:`_RESYNC` characters (or both end)."""
+    n, m = len(a), len(b)
+    for total in range(1, 2 * _REACH + 1):
+        for p in range(max(0, total - _REACH), min(total, _REACH) + 1):
+            q = total - p
+            x, y = a[i + p : i + p + _RESYNC], b[j + q : j + q + _RESYNC]
+            if x == y and (len(x) == _RESYNC or (i + p + len(x) == n and j + q + len(y) == m)):
+                return p, q
+    return None
 
 
 def _badge_marking(marking: str) -> str:

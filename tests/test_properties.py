@@ -153,3 +153,14 @@ def test_cli_always_prints_an_object(
     assert status in (0, 1)
     assert len(out) == 1
     assert json.loads(out[0])["source"] == str(path)
+
+
+@given(st.text(alphabet="ab ,'&8)-“”", max_size=60), st.text(alphabet="ab ,'&8)-“”", max_size=60))
+def test_a_marked_line_holds_both_readings(before: str, after: str) -> None:
+    """The runs of a repaired line give back the line as released and as repaired."""
+    from sitegen.views import _aligned
+
+    runs = _aligned(before, after)
+    assert "".join(old for _, old, _ in runs) == before
+    assert "".join(old if same else new for same, old, new in runs) == after
+    assert all(old == "" or not same or new == "" for same, old, new in runs)
