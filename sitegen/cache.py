@@ -108,7 +108,7 @@ class Cache:
         for attempt in (1, 2):
             try:
                 self.folder.mkdir(parents=True, exist_ok=True)
-                db = sqlite3.connect(path, timeout=30, isolation_level=None)
+                db = sqlite3.connect(path, timeout=300, isolation_level=None)  # workers queue
                 db.execute("PRAGMA journal_mode=WAL")
                 db.execute("PRAGMA synchronous=NORMAL")
                 db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
