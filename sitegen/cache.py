@@ -174,7 +174,8 @@ class Cache:
     def load_state(self, output: Path) -> dict[str, Any] | None:
         """What the last build into ``output`` saved, or None (none, stale or unreadable)."""
         try:
-            state = saved_state.loads(self._state_path(output).read_bytes())
+            with open(self._state_path(output), "rb") as handle:
+                state = saved_state.load(handle)
         except Exception:  # missing, truncated, or of another version: never fatal
             return None
         if state.get("parser") != parser_fingerprint() or state.get("python") != _PYTHON:
@@ -187,7 +188,8 @@ class Cache:
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            tmp.write_bytes(saved_state.dumps(state))
+            with open(tmp, "wb") as handle:
+                saved_state.dump(state, handle)
             os.replace(tmp, path)
         except OSError as exc:
             self.problem = f"cache state not saved: {exc.strerror or exc}"

@@ -10,14 +10,18 @@ indexes, already lists and dicts of strings, are written as they are.
 
 from __future__ import annotations
 
+import io
 import marshal
 from dataclasses import fields
-from typing import Any
+from typing import IO, Any
 
 from sitegen.archive import Archive, MarkdownPage, Note
 from sitegen.model import Cable, Diagnostic, Paragraph, Reference
 
-FORMAT = 1
+FORMAT = 2
+_CHUNK = 10_000
+"""Cables per marshalled chunk: the state is written and read a chunk at a time, so
+neither holds a second copy of every cable at once."""
 _CABLE_FIELDS = tuple(f.name for f in fields(Cable))
 _REFERENCES = _CABLE_FIELDS.index("references")
 _PARAGRAPHS = _CABLE_FIELDS.index("paragraphs")
@@ -33,11 +37,19 @@ def _diagnostic(d: Diagnostic) -> tuple[Any, ...]:
 
 
 class _Table:
-    """Cables by identity: each is encoded once and referred to by number."""
+    """Cables by identity: each is encoded once, written out by chunks, and referred to by
+    number."""
 
-    def __init__(self) -> None:
+    def __init__(self, handle: IO[bytes]) -> None:
         self.rows: list[tuple[Any, ...]] = []
+        self.count = 0
         self._seen: dict[int, int] = {}
+        self._handle = handle
+
+    def flush(self) -> None:
+        if self.rows:
+            _write(self._handle, ("rows", self.rows))
+            self.rows = []
 
     def ref(self, cable: Cable) -> int:
         key = id(cable)
@@ -47,8 +59,11 @@ class _Table:
             values[_REFERENCES] = [(r.label, r.text, r.id, r.line) for r in cable.references]
             values[_PARAGRAPHS] = [(p.number, p.marking, p.line) for p in cable.paragraphs]
             values[_DIAGNOSTICS] = [_diagnostic(d) for d in cable.diagnostics]
-            number = self._seen[key] = len(self.rows)
+            number = self._seen[key] = self.count
+            self.count += 1
             self.rows.append(tuple(values))
+            if len(self.rows) >= _CHUNK:
+                self.flush()
         return number
 
 
@@ -61,8 +76,21 @@ def _cable(row: tuple[Any, ...]) -> Cable:
 
 
 def dumps(state: dict[str, Any]) -> bytes:
-    """``state`` (the fields a :class:`sitegen.build.Site` saves) as bytes."""
-    table = _Table()
+    """``state`` as bytes (see :func:`dump`)."""
+    buffer = io.BytesIO()
+    dump(state, buffer)
+    return buffer.getvalue()
+
+
+def loads(data: bytes) -> dict[str, Any]:
+    """The state :func:`dumps` wrote (see :func:`load`)."""
+    return load(io.BytesIO(data))
+
+
+def dump(state: dict[str, Any], handle: IO[bytes]) -> None:
+    """Write ``state`` (the fields a :class:`sitegen.build.Site` saves) to ``handle``:
+    chunks of cables, then the rest, which refers to them by number."""
+    table = _Table(handle)
     out = dict(state)
     out["_parsed"] = {
         name: (stamp, key, table.ref(cable))
@@ -83,18 +111,42 @@ def dumps(state: dict[str, Any]) -> bytes:
         out["_index_cache"] = {
             cid: (table.ref(c), text) for cid, (c, text) in state["_index_cache"].items()
         }
-    return marshal.dumps((FORMAT, table.rows, out))
+    table.flush()
+    _write(handle, ("state", FORMAT, out))
 
 
-def loads(data: bytes) -> dict[str, Any]:
-    """The state :func:`dumps` wrote; raises ValueError when it is not one."""
+def _write(handle: IO[bytes], item: Any) -> None:
+    # Length-prefixed: marshal reading from a file object goes a few bytes at a time.
+    data = marshal.dumps(item)
+    handle.write(len(data).to_bytes(8, "little"))
+    handle.write(data)
+
+
+def _read(handle: IO[bytes]) -> Any:
+    size = int.from_bytes(handle.read(8), "little")
+    data = handle.read(size)
+    if len(data) != size or size == 0:
+        raise EOFError("the state ends early")
+    return marshal.loads(data)
+
+
+def load(handle: IO[bytes]) -> dict[str, Any]:
+    """The state :func:`dump` wrote; raises ValueError when it is not one."""
+    cables: list[Cable] = []
     try:
-        version, rows, state = marshal.loads(data)
-    except (EOFError, TypeError, ValueError) as exc:
+        while True:
+            item = _read(handle)
+            if not isinstance(item, tuple) or not item:
+                raise ValueError("not a saved state")
+            if item[0] == "rows":
+                cables.extend(_cable(row) for row in item[1])
+                continue
+            _, version, state = item
+            break
+    except (EOFError, TypeError, ValueError, IndexError, KeyError) as exc:
         raise ValueError(f"not a saved state: {exc}") from exc
     if version != FORMAT or not isinstance(state, dict):
         raise ValueError("a state of another format")
-    cables = [_cable(row) for row in rows]
     state["_parsed"] = {
         name: (tuple(stamp), key, cables[n]) for name, (stamp, key, n) in state["_parsed"].items()
     }
