@@ -123,6 +123,8 @@ class Watcher:
         self._observer: BaseObserver | None = None
         self._scheduled: set[str] = set()
         self._collector = Collector(self._ignored)
+        self._building = threading.Lock()
+        """Held by a build and by the final save, so the state is never saved mid-build."""
 
     def _ignored(self, path: str) -> bool:
         if is_ignored(path):
@@ -153,6 +155,10 @@ class Watcher:
     def build_once(self, paths: set[str] | None = None) -> Outcome:
         """Rebuild now; never raises for problems in the content, theme or configuration."""
         paths = paths or set()
+        with self._building:
+            return self._build(paths)
+
+    def _build(self, paths: set[str]) -> Outcome:
         try:
             if self.config_path is not None and any(Path(p).name == CONFIG_NAME for p in paths):
                 config = load_config(self.config_path, root=self.config.root, **self.overrides)
@@ -171,7 +177,8 @@ class Watcher:
     def start(self) -> Outcome:
         """Build once, then start watching (returns the first build's outcome)."""
         first = self.build_once()
-        self.site.save()  # a build started later begins from here
+        with self._building:
+            self._save()  # a build started later begins from here
         self.on_build(first)
         observer: BaseObserver = PollingObserver(timeout=0.5) if self.poll else Observer()
         self._observer = observer
@@ -196,4 +203,13 @@ class Watcher:
             self._observer.stop()
             self._observer.join(timeout=5)
             self._observer = None
-        self.site.save()
+        with self._building:  # a rebuild still running ends first
+            self._save()
+
+    def _save(self) -> None:
+        """Save the state for the next build; a cache that cannot be written costs only
+        time, never the clean stop."""
+        try:
+            self.site.save()
+        except Exception:  # derived data: the next build starts afresh
+            self.site.cache.drop_state(self.config.output)

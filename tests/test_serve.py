@@ -102,10 +102,12 @@ def test_a_broken_template_is_shown_then_fixed(server: Server) -> None:
 
 def test_ctrl_c_stops_cleanly(server: Server) -> None:
     assert server.get("/")[0] == 200
-    assert server.stop() == 0
+    code = server.stop()
     assert server.process.stderr is not None
-    assert "stopping" in server.process.stderr.read()
+    said = server.process.stderr.read()
     server.process.stderr.close()
+    assert code == 0, said
+    assert "stopping" in said
 
 
 def test_requests_resolve_inside_the_output_only(tmp_path: Path) -> None:
