@@ -24,6 +24,7 @@ import os
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
+from functools import cache
 from pathlib import Path
 from typing import Any, cast
 
@@ -119,6 +120,7 @@ def _render_chunk(jobs: list[Job]) -> list[tuple[Job, dict[str, str], list[str]]
     return [site._render_job(planner, renderer, job, stage, force) for job in jobs]
 
 
+@cache
 def _code_fingerprint() -> str:
     """A hash of sitegen's own code: pages rendered by other code are not reused."""
     digest = hashlib.sha256()
@@ -379,14 +381,9 @@ class Site:
                 files.update(pages[key])
             for name, data in extra.items():
                 if isinstance(data, bytes):
-                    digest, fresh_file = (
-                        self.output.stage(name, data, force=force)
-                        if write
-                        else (hashlib.sha256(data).hexdigest(), False)
-                    )
+                    extra[name], fresh_file = self._put(name, data, write, force)
                     if fresh_file:
                         staged.add(name)
-                    extra[name] = digest
             files.update(cast(dict[str, str], extra))
             written = self.output.commit(files, staged) if write else None
         except BaseException:
@@ -403,7 +400,7 @@ class Site:
         self._page_bodies = {p.slug: p.body for p in archive.pages}
         self._notes = {cid: n.body for cid, n in archive.notes.items()}
         self._pending = set()
-        if write and self.persist and (jobs or self._reread or written is None or written.removed):
+        if write and self.persist and (jobs or self._reread or (written and written.removed)):
             self.save()  # (a build that found nothing to do has nothing new to save)
         # What this build keeps (parsed cables, page hashes) lives until the next one:
         # out of the garbage collector's sight, full collections stay short in watch mode.
@@ -471,6 +468,12 @@ class Site:
         finally:
             _ACTIVE = None
 
+    def _put(self, name: str, data: bytes, stage: bool, force: bool) -> tuple[str, bool]:
+        """The hash of an output file, staged to be written when ``stage`` and changed."""
+        if stage:
+            return self.output.stage(name, data, force=force)
+        return hashlib.sha256(data).hexdigest(), False
+
     def _render_job(
         self, planner: Planner, renderer: Renderer, job: Job, stage: bool, force: bool
     ) -> tuple[Job, dict[str, str], list[str]]:
@@ -481,12 +484,9 @@ class Site:
         fresh: list[str] = []
 
         def emit(name: str, data: bytes) -> None:
-            if stage:
-                out[name], staged = self.output.stage(name, data, force=force)
-                if staged:
-                    fresh.append(name)
-            else:
-                out[name] = hashlib.sha256(data).hexdigest()
+            out[name], staged = self._put(name, data, stage, force)
+            if staged:
+                fresh.append(name)
 
         number = int(page[1:]) if page is not None else None
         plans = planner.plan_group(key, number)

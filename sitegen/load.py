@@ -11,7 +11,7 @@ from typing import Any
 from sitegen.archive import Archive, MarkdownPage, Note, build_archive
 from sitegen.cache import Cache, content_key, light, pack
 from sitegen.config import Config
-from sitegen.discover import Discovered, Source, discover
+from sitegen.discover import Discovered, Source
 from sitegen.markdown import split_front_matter
 from sitegen.model import Cable, Diagnostic
 from sitegen.parse import parse_bytes, parse_file
@@ -218,10 +218,3 @@ def load_content(
         archive = build_archive(cables, notes, pages)
     report.extend(archive.diagnostics)
     return Loaded(archive, cables, report)
-
-
-def load(config: Config, jobs: int | None = None) -> Loaded:
-    """Discover, parse and resolve every content file of the site."""
-    found = discover(config.content, config.root)
-    parsed = parse_all(found.cables, config.repair_text, jobs)
-    return load_content(config, found, [cable for _, cable in parsed])

@@ -113,15 +113,7 @@ class Output:
             return digest, False
         target = self.folder / name if self.direct else self.staging / _flat(name)
         try:
-            if target.parent not in self._made:
-                target.parent.mkdir(parents=True, exist_ok=True)
-                if self.direct and not target.parent.resolve().is_relative_to(
-                    self.folder.resolve()
-                ):
-                    raise BuildError(
-                        f"refusing to write through a link out of the output folder: {name}"
-                    )
-                self._made.add(target.parent)
+            _make_parent(target, name, self.folder, self._made)
             if self.direct:
                 # Nothing to keep intact: no temporary name and rename, one file written.
                 if target.is_symlink():
@@ -201,13 +193,7 @@ class Output:
         try:
             for name in sorted(staged):
                 target = self.folder / check_path(name)
-                if target.parent not in made:
-                    target.parent.mkdir(parents=True, exist_ok=True)
-                    if not target.parent.resolve().is_relative_to(root):
-                        raise BuildError(
-                            f"refusing to write through a link out of the output folder: {name}"
-                        )
-                    made.add(target.parent)
+                _make_parent(target, name, self.folder, made)
                 if target.is_symlink():
                     target.unlink()
                 os.replace(self.staging / _flat(name), target)
@@ -231,6 +217,17 @@ class Output:
                 removed += 1
                 _prune(path.parent, root)
         return WriteResult(written, len(hashes) - written, removed)
+
+
+def _make_parent(target: Path, name: str, folder: Path, made: set[Path]) -> None:
+    """Make ``target``'s folder once (``made`` remembers), refusing one that a link leads
+    out of the output ``folder`` (the staging folder is inside it)."""
+    if target.parent in made:
+        return
+    target.parent.mkdir(parents=True, exist_ok=True)
+    if not target.parent.resolve().is_relative_to(folder.resolve()):
+        raise BuildError(f"refusing to write through a link out of the output folder: {name}")
+    made.add(target.parent)
 
 
 def _flat(name: str) -> str:
