@@ -39,7 +39,7 @@ from sitegen.load import Loaded, Report, fork_pool, load_content, parse_all
 from sitegen.model import Cable, Diagnostic
 from sitegen.parse import parse_file
 from sitegen.progress import progress
-from sitegen.render import Renderer, fields, static_files, theme_folders
+from sitegen.render import Renderer, static_files, theme_folders
 from sitegen.urls import Urls
 from sitegen.views import GroupKey, Planner, groups_of, site_context
 from sitegen.write import Output, WriteResult
@@ -358,7 +358,7 @@ class Site:
         if self._renderer is None or templates != self._templates:
             self._renderer = Renderer(self.config, {})
         renderer = self._renderer
-        renderer.site = fields(site_context(self.config, archive))
+        renderer.site = site_context(self.config, archive)
         groups = planner.groups()
         known = set(groups)
         if change.everything:

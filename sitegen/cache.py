@@ -110,7 +110,7 @@ class Cache:
                 self.folder.mkdir(parents=True, exist_ok=True)
                 db = sqlite3.connect(path, timeout=300, isolation_level=None)  # workers queue
                 db.execute("PRAGMA journal_mode=WAL")
-                db.execute("PRAGMA synchronous=NORMAL")
+                db.execute("PRAGMA synchronous=OFF")
                 db.execute("CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT)")
                 db.execute("CREATE TABLE IF NOT EXISTS cables (key BLOB PRIMARY KEY, data BLOB)")
                 row = db.execute("SELECT value FROM meta WHERE key = 'parser'").fetchone()

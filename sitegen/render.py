@@ -43,7 +43,7 @@ class Renderer:
     def __init__(self, config: Config, site: dict[str, Any]) -> None:
         self.urls = Urls(config.pretty_urls)
         loader = jinja2.FileSystemLoader([str(f / "templates") for f in theme_folders(config)])
-        self.env = jinja2.Environment(
+        self.env = _Environment(
             loader=loader,
             bytecode_cache=_bytecode_cache(config.cache / "templates"),
             autoescape=True,
@@ -51,6 +51,7 @@ class Renderer:
             trim_blocks=True,
             lstrip_blocks=True,
             keep_trailing_newline=True,
+            auto_reload=False,  # a changed template makes a new Renderer (see Site.build)
         )
         self.env.globals.update(badge=badge, inferred=inferred, cable_rows=cable_rows)
         self.site = site
@@ -71,7 +72,7 @@ class Renderer:
 
         try:
             return self.env.get_template(template).render(
-                fields(context), site=self.site, path=path, url=url, canonical=self._canonical(path)
+                context, site=self.site, path=path, url=url, canonical=self._canonical(path)
             )
         except jinja2.TemplateSyntaxError as exc:
             raise BuildError(
@@ -95,41 +96,31 @@ def _bytecode_cache(folder: Path) -> jinja2.BytecodeCache | None:
     return jinja2.FileSystemBytecodeCache(str(folder))
 
 
-class Fields(dict[str, Any]):
-    """A dict whose keys templates read as attributes (``c.id``) at the first try: Jinja
-    asks for an attribute before an item, and a plain dict answers that with an exception,
-    hundreds of times a page."""
+class _Environment(jinja2.Environment):
+    """Jinja reading a plain dict's keys as attributes (``c.id``) first: plans are dicts,
+    and Jinja's own order (an attribute, then an item) answers each of a page's hundreds
+    of lookups with a failed attribute first. A key named like a dict method (``items``)
+    hides the method from templates."""
 
-    __slots__ = ()
-
-    def __getattr__(self, name: str) -> Any:
-        try:
-            return self[name]
-        except KeyError:
-            raise AttributeError(name) from None
-
-
-def fields(value: Any) -> Any:
-    """``value`` with every dict in it (in lists and tuples too) made :class:`Fields`."""
-    if isinstance(value, dict):
-        return Fields({k: fields(v) for k, v in value.items()})
-    if isinstance(value, list):
-        return [fields(v) for v in value]
-    if isinstance(value, tuple):
-        return tuple(fields(v) for v in value)
-    return value
+    def getattr(self, obj: Any, attribute: str) -> Any:
+        if type(obj) is dict:
+            try:
+                return obj[attribute]
+            except KeyError:
+                pass
+        return super().getattr(obj, attribute)
 
 
 def badge(name: str | None, css: str) -> Markup:
     """A classification badge (a function, not a macro: lists call it once per row)."""
-    return Markup('<span class="badge badge-{}">{}</span>').format(css, name or "unknown")
+    return Markup(f'<span class="badge badge-{escape(css)}">{escape(name or "unknown")}</span>')
 
 
 def inferred(flag: object, what: str = "inferred from the text") -> Markup:
     """The mark of a value inferred or estimated rather than read from a header."""
     if not flag:
         return Markup("")
-    return Markup(' <span class="inferred" title="{}">inferred</span>').format(what)
+    return Markup(f' <span class="inferred" title="{escape(what)}">inferred</span>')
 
 
 def cable_rows(cables: list[Any], url: Callable[[str], str]) -> Markup:

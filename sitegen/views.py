@@ -138,6 +138,7 @@ class Planner:
         self._summaries: dict[str, dict[str, Any]] = {}
         self._only: int | None = None
         self._year_counts: dict[int, tuple[list[str], Counter[int]]] = {}
+        self._positions: dict[str, dict[str, int]] = {}
 
     # -- shared pieces -------------------------------------------------------------------
 
@@ -157,6 +158,15 @@ class Planner:
                 "badge": _badge(c.classification),
             }
         return self._summaries[cable_id]
+
+    def _origin_positions(self, code: str) -> dict[str, int]:
+        """Where each cable of a post stands in its list (a list's ``index`` per cable is
+        quadratic over a post of tens of thousands)."""
+        if code not in self._positions:
+            self._positions[code] = {
+                cid: n for n, cid in enumerate(self.archive.by_origin.get(code, []))
+            }
+        return self._positions[code]
 
     def tag_link(self, code: str) -> dict[str, Any]:
         info = self.glossary.lookup(code)
@@ -326,7 +336,7 @@ class Planner:
         c = a.cables[cable_id]
         path = self.urls.cable(cable_id)
         same_origin = a.by_origin.get(c.origin_code or "", [])
-        position = same_origin.index(cable_id) if cable_id in same_origin else -1
+        position = self._origin_positions(c.origin_code or "").get(cable_id, -1)
         previous = same_origin[position - 1] if position > 0 else None
         following = same_origin[position + 1] if 0 <= position < len(same_origin) - 1 else None
         references = []
@@ -851,13 +861,19 @@ def _aligned(a: str, b: str) -> list[tuple[bool, str, str]]:
 
 
 def _agree(a: str, i: int, b: str, j: int) -> int:
-    """How many characters agree from ``a[i]`` and ``b[j]`` on (in blocks, then one by one)."""
-    k = 0
-    while a[i + k : i + k + 64] == b[j + k : j + k + 64] and i + k + 64 <= len(a):
-        k += 64
-    while i + k < len(a) and j + k < len(b) and a[i + k] == b[j + k]:
-        k += 1
-    return k
+    """How many characters agree from ``a[i]`` and ``b[j]`` on: halving the span that
+    differs, comparing slices (in C) rather than characters one by one."""
+    n = min(len(a) - i, len(b) - j)
+    if a[i : i + n] == b[j : j + n]:
+        return n
+    lo, hi = 0, n  # a[i:i+lo] == b[j:j+lo] and a[i:i+hi] != b[j:j+hi]
+    while hi - lo > 1:
+        mid = (lo + hi) // 2
+        if a[i + lo : i + mid] == b[j + lo : j + mid]:
+            lo = mid
+        else:
+            hi = mid
+    return lo
 
 
 def _resync(a: str, i: int, b: str, j: int) -> tuple[int, int] | None:
