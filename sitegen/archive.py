@@ -7,7 +7,7 @@ Built after every cable is parsed, so references resolve both ways ("references"
 from __future__ import annotations
 
 from collections import defaultdict
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from sitegen.model import Cable, Diagnostic
 from sitegen.urls import is_safe_id, slug
@@ -69,6 +69,31 @@ class Archive:
         dated = [i for i in ids if self.cables[i].created]
         undated = [i for i in ids if not self.cables[i].created]
         return dated[::-1] + undated
+
+
+def _index_key(cable: Cable) -> tuple[object, ...]:
+    """Everything of a cable that the archive's indexes depend on."""
+    references = tuple(r.id for r in cable.references)
+    return (
+        cable.id, cable.source, tuple(cable.aliases), cable.created, tuple(cable.tags),
+        cable.origin_code, cable.origin, cable.classification, references,
+    )  # fmt: skip
+
+
+def replaced(previous: Archive, swaps: list[tuple[Cable, Cable]]) -> Archive | None:
+    """``previous`` with each ``(before, after)`` cable swapped, when no index changes (an
+    edit of a subject, a summary or the text): the indexes are shared, not built again.
+    None when a swap changes an index (build the archive again then)."""
+    cables = dict(previous.cables)
+    for before, after in swaps:
+        if (
+            before.id is None
+            or previous.cables.get(before.id) is not before
+            or _index_key(before) != _index_key(after)
+        ):
+            return None
+        cables[before.id] = after
+    return replace(previous, cables=cables)
 
 
 def _chronological_key(cable: Cable) -> tuple[int, str, str]:

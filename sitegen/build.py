@@ -28,7 +28,8 @@ from functools import cache
 from pathlib import Path
 from typing import Any, cast
 
-from sitegen.archive import Archive
+from sitegen import state as saved_state
+from sitegen.archive import Archive, replaced
 from sitegen.cache import Cache, light
 from sitegen.checks import header_disagreements
 from sitegen.config import Config
@@ -36,6 +37,7 @@ from sitegen.discover import Source, discover
 from sitegen.feeds import IndexCache, atom_feed, cable_json, index_json, robots, sitemap
 from sitegen.glossary import Glossary
 from sitegen.load import Loaded, Report, fork_pool, load_content, parse_all
+from sitegen.memory import collector_paused
 from sitegen.model import Cable, Diagnostic
 from sitegen.parse import parse_file
 from sitegen.progress import progress
@@ -169,6 +171,10 @@ class Site:
         self._templates: dict[str, bytes] = {}
         self._restored = False
         self._reread = 0
+        self._saved: dict[str, Any] | None = None
+        """The state as last saved or loaded: a build saves what changed since."""
+        self._swaps: list[tuple[Cable, Cable]] | None = None
+        """The last read's changed files as (before, after), or None when files came or went."""
         self._same = False
         """The last read found every cable file as the archive has it (none added, gone or
         changed)."""
@@ -196,6 +202,7 @@ class Site:
                 return
             for name in _STATE_FIELDS:
                 setattr(self, name, state[name])
+            self._saved = saved_state.snapshot(state)
         except (KeyError, TypeError):
             self._parsed = {}
             return
@@ -210,7 +217,7 @@ class Site:
             "signature": self._signature(),
             "manifest": self.output.manifest_digest,
         }
-        self.cache.save_state(self.config.output, state)
+        self._saved = self.cache.save_state(self.config.output, state, self._saved)
 
     # -- reading -------------------------------------------------------------------------
 
@@ -220,6 +227,7 @@ class Site:
         fresh: list[Source] = []
         stamps: dict[str, Stamp | None] = {}
         self._same = self._archive is not None
+        swaps: list[tuple[Cable, Cable]] | None = []
         for source in sources:
             stamps[source.name] = stamp = _stamp(source.path)
             known = self._parsed.get(source.name)
@@ -233,6 +241,10 @@ class Site:
             if old is not None and old[1] == key:
                 continue
             self._same = False
+            if old is None:
+                swaps = None
+            elif swaps is not None:
+                swaps.append((old[2], cable))
             if old is not None and old[2].id:
                 changed.add(old[2].id)
             if cable.id:
@@ -240,19 +252,31 @@ class Site:
         names = {s.name for s in sources}
         if len(names) != len(self._parsed):
             self._same = False  # files appeared (their parse made _same false) or went
+            swaps = None
         for name in [n for n in self._parsed if n not in names]:
             gone = self._parsed.pop(name)[2]
             if gone.id:
                 changed.add(gone.id)
         self._paths = {s.name: s.path for s in sources}
+        self._swaps = swaps
         return [self._parsed[s.name][2] for s in sources], changed
 
     def _load(self) -> tuple[Loaded, set[str]]:
+        with collector_paused(keep=True):
+            return self._load_paused()
+
+    def _load_paused(self) -> tuple[Loaded, set[str]]:
         found = discover(self.config.content, self.config.root)
+        earlier = bool(self._pending)  # (a failed build's changes: indexed again in full)
         cables, changed = self._parse(found.cables)
         self._pending |= changed
-        same = self._same and not self._pending and self._archive is not None
-        loaded = load_content(self.config, found, cables, self._archive if same else None)
+        previous = None
+        if self._archive is not None and not earlier:
+            if self._same:
+                previous = self._archive
+            elif self._swaps is not None:
+                previous = replaced(self._archive, self._swaps)
+        loaded = load_content(self.config, found, cables, previous)
         return loaded, set(self._pending)
 
     def whole(self, cable: Cable) -> Cable:
@@ -291,10 +315,19 @@ class Site:
         if old.unresolved != new.unresolved:
             keys.add(("unresolved",))
         else:
-            rows = sorted(new.unresolved, key=lambda m: (-len(new.unresolved[m]), m))
-            for n, missing in enumerate(rows):
-                if changed & set(new.unresolved[missing]):
-                    keys.add(("unresolved", "", f"#{n // page_size + 1}"))
+            # The pages of the missing IDs the changed cables cite (they list their citers).
+            wanted = {
+                ref.id
+                for cid in changed
+                if (cable := new.cables.get(cid)) is not None
+                for ref in cable.references
+                if ref.id in new.unresolved
+            }
+            if wanted:
+                rows = sorted(new.unresolved, key=lambda m: (-len(new.unresolved[m]), m))
+                for n, missing in enumerate(rows):
+                    if missing in wanted:
+                        keys.add(("unresolved", "", f"#{n // page_size + 1}"))
         return keys | _neighbour_months(old, new)
 
     def _decide(

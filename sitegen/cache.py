@@ -9,7 +9,9 @@ Two stores in the site's cache folder (``cache_dir``, default ``.sitegen-cache``
 - ``state-<output>.bin``: what the last successful build into one output folder knew
   (the light cables by file, the archive, the hash of every page by group), so a new
   process decides what a change touches as the watch loop does, instead of rendering
-  everything again.
+  everything again. A build that changed little appends what it changed to
+  ``state-<output>.journal`` instead of writing the whole state; the journal is folded
+  into a new state when it grows past a quarter of it (or 1 MB, for small sites).
 
 Both are derived data: when unreadable, stale or corrupt they are dropped and rebuilt; a
 build never fails because of its cache. Parse workers write the cables they parse
@@ -31,9 +33,12 @@ from pathlib import Path
 from typing import Any
 
 from sitegen import state as saved_state
+from sitegen.memory import collector_paused
 from sitegen.model import Cable
 
 SCHEMA = 2
+_RECORDS = 200
+"""Journal records at most before the state is written whole again."""
 _PYTHON = f"{sys.version_info[0]}.{sys.version_info[1]}"
 """The state is written with marshal, whose format belongs to the Python version."""
 
@@ -96,6 +101,8 @@ class Cache:
         self.problem: str | None = None
         self._db: sqlite3.Connection | None = None
         self._pid = 0
+        self._sizes = (0, 0, 0)
+        """The saved state's size, its journal's size and records (to know when to fold)."""
 
     # -- the cable store -------------------------------------------------------------------
 
@@ -171,19 +178,57 @@ class Cache:
         name = hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:16]
         return self.folder / f"state-{name}.bin"
 
+    def _journal_path(self, output: Path) -> Path:
+        return self._state_path(output).with_suffix(".journal")
+
     def load_state(self, output: Path) -> dict[str, Any] | None:
-        """What the last build into ``output`` saved, or None (none, stale or unreadable)."""
+        """What the last build into ``output`` saved (its journal applied), or None (none,
+        stale or unreadable)."""
         try:
-            with open(self._state_path(output), "rb") as handle:
+            path = self._state_path(output)
+            with open(path, "rb") as handle, collector_paused(keep=True):
                 state = saved_state.load(handle)
+                self._sizes = (path.stat().st_size, 0, 0)
+                with contextlib.suppress(OSError):
+                    journal = self._journal_path(output).read_bytes()
+                    records = saved_state.replay(state, journal)
+                    self._sizes = (self._sizes[0], len(journal), records)
         except Exception:  # missing, truncated, or of another version: never fatal
             return None
         if state.get("parser") != parser_fingerprint() or state.get("python") != _PYTHON:
             return None
         return state
 
-    def save_state(self, output: Path, state: dict[str, Any]) -> None:
+    def save_state(
+        self, output: Path, state: dict[str, Any], saved: dict[str, Any] | None = None
+    ) -> dict[str, Any] | None:
+        """Save ``state``: as a journal record of what changed since ``saved`` (what the
+        previous call returned, or :meth:`load_state` gave) when that is small, else
+        whole. Returns what to give as ``saved`` next time (None when not saved)."""
         state = {**state, "parser": parser_fingerprint(), "python": _PYTHON}
+        with collector_paused():
+            if saved is not None and saved.get("_base") and self._append(output, state, saved):
+                return saved_state.snapshot({**state, "_base": saved["_base"]})
+            return self._save_whole(output, state)
+
+    def _append(self, output: Path, state: dict[str, Any], saved: dict[str, Any]) -> bool:
+        base_size, journal_size, records = self._sizes
+        change = saved_state.delta(saved, state)
+        if change is None:
+            return False
+        data = saved_state.record(change, saved["_base"])
+        if journal_size + len(data) > max(base_size // 4, 1 << 20) or records >= _RECORDS:
+            return False  # time to fold the journal into a new state
+        try:
+            with open(self._journal_path(output), "ab") as handle:
+                handle.write(data)
+        except OSError:
+            return False
+        self._sizes = (base_size, journal_size + len(data), records + 1)
+        return True
+
+    def _save_whole(self, output: Path, state: dict[str, Any]) -> dict[str, Any] | None:
+        state["_base"] = os.urandom(8).hex()
         path = self._state_path(output)
         tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
         try:
@@ -191,12 +236,17 @@ class Cache:
             with open(tmp, "wb") as handle:
                 saved_state.dump(state, handle)
             os.replace(tmp, path)
+            self._sizes = (path.stat().st_size, 0, 0)
         except OSError as exc:
             self.problem = f"cache state not saved: {exc.strerror or exc}"
             _remove(tmp)
+            return None
+        _remove(self._journal_path(output))  # its records name the replaced base
+        return saved_state.snapshot(state)
 
     def drop_state(self, output: Path) -> None:
         _remove(self._state_path(output))
+        _remove(self._journal_path(output))
 
 
 def _remove(path: Path) -> None:

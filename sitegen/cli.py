@@ -13,7 +13,7 @@ import threading
 import time
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
 from sitegen import __version__
 from sitegen.build import build
@@ -23,8 +23,10 @@ from sitegen.errors import ConfigError, SitegenError
 from sitegen.model import Cable, cable_to_json
 from sitegen.parse import parse_file
 from sitegen.scaffold import new_site
-from sitegen.serve import LiveState, PreviewServer
-from sitegen.watch import Outcome, Watcher
+
+if TYPE_CHECKING:  # imported by the commands that use them: a build starts faster
+    from sitegen.serve import PreviewServer
+    from sitegen.watch import Outcome
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
 
@@ -194,6 +196,9 @@ def _problems(outcome: Outcome) -> str:
 
 
 def _cmd_live(args: argparse.Namespace) -> int:
+    from sitegen.serve import LiveState, PreviewServer
+    from sitegen.watch import Watcher
+
     config = _config(args)
     overrides = {"content_dir": args.content, "output_dir": args.output, "base_url": args.base_url}
     serving = args.command == "serve"

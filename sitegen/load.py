@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import gc
 import multiprocessing
 import os
 from dataclasses import dataclass, field
@@ -13,6 +14,7 @@ from sitegen.cache import Cache, content_key, light, pack
 from sitegen.config import Config
 from sitegen.discover import Discovered, Source
 from sitegen.markdown import split_front_matter
+from sitegen.memory import collector_paused
 from sitegen.model import Cable, Diagnostic
 from sitegen.parse import parse_bytes, parse_file
 from sitegen.progress import progress
@@ -171,7 +173,7 @@ def parse_all(
         else:
             if store is not None:
                 store.close()  # each worker opens its own connection
-            with fork_pool(jobs) as pool:
+            with fork_pool(jobs) as pool, collector_paused():  # (the workers keep theirs)
                 for done in progress(pool.imap(_parse_chunk, chunks), len(chunks), "parse", ""):
                     results += done
             if store is not None:
@@ -186,7 +188,9 @@ def fork_pool(jobs: int) -> Any:
     one: no re-import of the caller's ``__main__``, and what this process built is shared
     instead of sent); spawn elsewhere."""
     methods = multiprocessing.get_all_start_methods()
-    return multiprocessing.get_context("fork" if "fork" in methods else "spawn").Pool(jobs)
+    context = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    # A worker collects garbage as usual, even when forked while this process paused that.
+    return context.Pool(jobs, initializer=gc.enable)
 
 
 def load_content(
@@ -215,6 +219,7 @@ def load_content(
     ):
         archive = previous
     else:
-        archive = build_archive(cables, notes, pages)
+        with collector_paused():
+            archive = build_archive(cables, notes, pages)
     report.extend(archive.diagnostics)
     return Loaded(archive, cables, report)

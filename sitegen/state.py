@@ -6,10 +6,17 @@ that time went to rebuilding objects one attribute at a time. Here every cable b
 tuple of builtins, stored once in a table and referred to by its place in it (a cable
 appears in the parsed files, in the archive and in the index cache), and the archive's
 indexes, already lists and dicts of strings, are written as they are.
+
+A build that changed a few cables does not write all of it again: it appends to a journal
+beside it what changed (:func:`delta` and :func:`record`: files read again, page groups
+made again, the cables swapped in the archive), which the next load applies in order. A
+record names the base it applies to and carries a checksum, so a record cut short by a
+crash, or one left from an older base, is ignored.
 """
 
 from __future__ import annotations
 
+import hashlib
 import io
 import marshal
 from dataclasses import fields
@@ -130,8 +137,8 @@ def _read(handle: IO[bytes]) -> Any:
     return marshal.loads(data)
 
 
-def load(handle: IO[bytes]) -> dict[str, Any]:
-    """The state :func:`dump` wrote; raises ValueError when it is not one."""
+def _items(handle: IO[bytes], kind: str) -> tuple[list[Cable], dict[str, Any]]:
+    """The chunks of cables, then the body of a ``kind`` item ("state" or "delta")."""
     cables: list[Cable] = []
     try:
         while True:
@@ -141,12 +148,18 @@ def load(handle: IO[bytes]) -> dict[str, Any]:
             if item[0] == "rows":
                 cables.extend(_cable(row) for row in item[1])
                 continue
-            _, version, state = item
+            name, version, body = item
             break
     except (EOFError, TypeError, ValueError, IndexError, KeyError) as exc:
         raise ValueError(f"not a saved state: {exc}") from exc
-    if version != FORMAT or not isinstance(state, dict):
+    if name != kind or version != FORMAT or not isinstance(body, dict):
         raise ValueError("a state of another format")
+    return cables, body
+
+
+def load(handle: IO[bytes]) -> dict[str, Any]:
+    """The state :func:`dump` wrote; raises ValueError when it is not one."""
+    cables, state = _items(handle, "state")
     state["_parsed"] = {
         name: (tuple(stamp), key, cables[n]) for name, (stamp, key, n) in state["_parsed"].items()
     }
@@ -165,3 +178,109 @@ def load(handle: IO[bytes]) -> dict[str, Any]:
             cid: (cables[n], text) for cid, (n, text) in state["_index_cache"].items()
         }
     return state
+
+
+# -- the journal ---------------------------------------------------------------------------
+
+JOURNALED = ("_parsed", "_groups", "_index_cache")
+"""The large dicts a journal record carries by entry: those changed and those removed."""
+
+
+def delta(saved: dict[str, Any], state: dict[str, Any]) -> dict[str, Any] | None:
+    """What changed from ``saved`` (a :func:`snapshot`) to ``state``, or None when the
+    archive was indexed again (a journal record would be as large as the state: write it
+    whole). Entries are compared by identity: a build replaces what it changes."""
+    old, new = saved["_archive"], state["_archive"]
+    if new is not old and (
+        old is None
+        or new is None
+        or any(getattr(new, name) is not getattr(old, name) for name in _ARCHIVE_PLAIN)
+        or new.notes is not old.notes
+        or new.pages is not old.pages
+    ):
+        return None
+    out: dict[str, Any] = {}
+    for name, value in state.items():
+        if name in JOURNALED:
+            before = saved[name]
+            out[name] = {k: v for k, v in value.items() if before.get(k) is not v}
+            out[name + "-"] = [k for k in before if k not in value]
+        elif name != "_archive" and (name not in saved or saved[name] != value):
+            out[name] = value
+    if new is not old:
+        out["_swaps"] = {cid: c for cid, c in new.cables.items() if old.cables.get(cid) is not c}
+        out["_swaps-"] = [cid for cid in old.cables if cid not in new.cables]
+    return out
+
+
+def snapshot(state: dict[str, Any]) -> dict[str, Any]:
+    """``state`` as saved: the journaled dicts copied (a build changes them in place)."""
+    return {k: dict(v) if k in JOURNALED else v for k, v in state.items()}
+
+
+def record(change: dict[str, Any], base: str) -> bytes:
+    """A journal record of ``change`` (from :func:`delta`) for the base ``base``: its own
+    chunk of the cables it refers to, then the change; length and checksum first."""
+    buffer = io.BytesIO()
+    table = _Table(buffer)
+    out = dict(change, _base=base)
+    out["_parsed"] = {
+        name: (stamp, key, table.ref(cable))
+        for name, (stamp, key, cable) in change["_parsed"].items()
+    }
+    out["_index_cache"] = {
+        cid: (table.ref(c), text) for cid, (c, text) in change["_index_cache"].items()
+    }
+    if "_swaps" in change:
+        out["_swaps"] = {cid: table.ref(c) for cid, c in change["_swaps"].items()}
+    table.flush()
+    _write(buffer, ("delta", FORMAT, out))
+    body = buffer.getvalue()
+    return len(body).to_bytes(8, "little") + _checksum(body) + body
+
+
+def _checksum(body: bytes) -> bytes:
+    return hashlib.blake2b(body, digest_size=16).digest()
+
+
+def replay(state: dict[str, Any], journal: bytes) -> int:
+    """Apply to ``state`` (from :func:`load`) the records of ``journal`` made for its base,
+    in order, up to the first damaged one; returns how many applied."""
+    applied, at = 0, 0
+    while at + 24 <= len(journal):
+        size = int.from_bytes(journal[at : at + 8], "little")
+        body = journal[at + 24 : at + 24 + size]
+        if len(body) != size or _checksum(body) != journal[at + 8 : at + 24]:
+            break  # cut short by a crash: what follows is not trusted
+        at += 24 + size
+        try:
+            cables, change = _items(io.BytesIO(body), "delta")
+        except ValueError:
+            break
+        if change.get("_base") != state.get("_base"):
+            continue  # a record of an earlier base
+        _apply(state, cables, change)
+        applied += 1
+    return applied
+
+
+def _apply(state: dict[str, Any], cables: list[Cable], change: dict[str, Any]) -> None:
+    for name in JOURNALED:
+        entries = change.pop(name, {})
+        if name == "_parsed":
+            entries = {k: (tuple(st), key, cables[n]) for k, (st, key, n) in entries.items()}
+        elif name == "_index_cache":
+            entries = {cid: (cables[n], text) for cid, (n, text) in entries.items()}
+        target = state.setdefault(name, {})
+        for gone in change.pop(name + "-", []):
+            target.pop(gone, None)
+        target.update(entries)
+    swaps = change.pop("_swaps", None)
+    gone_cables = change.pop("_swaps-", [])
+    archive = state.get("_archive")
+    if swaps is not None and archive is not None:
+        for cid in gone_cables:
+            archive.cables.pop(cid, None)
+        archive.cables.update({cid: cables[n] for cid, n in swaps.items()})
+    change.pop("_base", None)
+    state.update(change)

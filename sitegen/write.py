@@ -142,7 +142,7 @@ class Output:
         for name, digest in hashes.items():
             line = lines.get(name)
             if line is None or not line.endswith(f'"{digest}"'):
-                lines[name] = f"{json.dumps(name)}:{json.dumps(digest)}"
+                lines[name] = f"{_json_string(name)}:{_json_string(digest)}"
         body = ",\n".join(lines[name] for name in sorted(lines))
         return ('{"files":{' + body + '},"generator":"sitegen"}\n').encode("utf-8")
 
@@ -228,6 +228,14 @@ def _make_parent(target: Path, name: str, folder: Path, made: set[Path]) -> None
     if not target.parent.resolve().is_relative_to(folder.resolve()):
         raise BuildError(f"refusing to write through a link out of the output folder: {name}")
     made.add(target.parent)
+
+
+def _json_string(text: str) -> str:
+    """``text`` as a JSON string, as :func:`json.dumps` writes it (quoted as it is when
+    nothing in it needs escaping: most output paths, every hash)."""
+    if text.isascii() and text.isprintable() and '"' not in text and "\\" not in text:
+        return f'"{text}"'
+    return json.dumps(text)
 
 
 def _flat(name: str) -> str:

@@ -156,3 +156,75 @@ def test_the_saved_state_reads_back_equal_and_shares_its_cables(tmp_path: Path) 
         assert light_cable.id is not None and archive.cables[light_cable.id] is light_cable
     with pytest.raises(ValueError):
         state.loads(b"\x00not a state")
+
+
+def _edit_subject(root: Path, i: int, subject: str) -> None:
+    (root / f"content/cables/08BAKU{i}.txt").write_text(
+        cable(
+            f"08BAKU{i}",
+            subject=subject,
+            refs=f"A. BAKU {i - 1}" if i > 1 else "",
+            created=f"2008-0{1 + i % 3}-1{i % 10} 10:00",
+            tags="PREL, AJ" if i % 2 else "PGOV, ECON",
+        ),
+        "utf-8",
+    )
+
+
+def test_small_changes_are_journaled_and_read_back_by_the_next_process(tmp_path: Path) -> None:
+    root = _site(tmp_path / "site")
+    build(load_config(root / "sitegen.toml"))
+    cache = root / ".sitegen-cache"
+    (state_file,) = cache.glob("state-*.bin")
+    whole = state_file.read_bytes()
+    for n, subject in enumerate(["FIRST EDIT", "SECOND EDIT", "THIRD EDIT"], start=1):
+        _edit_subject(root, 3, subject)
+        result = Site(load_config(root / "sitegen.toml")).build()
+        assert 0 < result.rendered < 12
+        assert state_file.read_bytes() == whole  # not written again: a record appended
+        journal = state_file.with_suffix(".journal").read_bytes()
+        assert journal.count(b"08BAKU3") >= n
+    # The next process reads the state and its journal: nothing left to do, and the site
+    # is the one a clean build makes.
+    again = Site(load_config(root / "sitegen.toml")).build()
+    assert again.rendered == 0
+    assert b"THIRD EDIT" in (root / "output/cable/08BAKU4/index.html").read_bytes()
+    clean = build(load_config(root / "sitegen.toml", output_dir="clean"))
+    assert _tree(root / "clean") == _tree(root / "output")
+    assert clean.rendered > 12
+
+
+def test_a_journal_cut_short_is_ignored_from_the_damage_on(tmp_path: Path) -> None:
+    root = _site(tmp_path / "site")
+    build(load_config(root / "sitegen.toml"))
+    _edit_subject(root, 2, "KEPT IN THE JOURNAL")
+    Site(load_config(root / "sitegen.toml")).build()
+    _edit_subject(root, 5, "CUT SHORT")
+    Site(load_config(root / "sitegen.toml")).build()
+    (journal_file,) = (root / ".sitegen-cache").glob("state-*.journal")
+    journal = journal_file.read_bytes()
+    journal_file.write_bytes(journal[:-7])  # the last record torn, as by a crash
+    # The state no longer matches the output (its manifest moved on): the pages are
+    # rendered again and compared by hash; the output stays right.
+    result = Site(load_config(root / "sitegen.toml")).build()
+    assert not [d for _, d in result.diagnostics if d.severity == "error"]
+    clean = build(load_config(root / "sitegen.toml", output_dir="clean"))
+    assert _tree(root / "clean") == _tree(root / "output")
+    assert clean.files == result.files
+
+
+def test_a_change_to_the_lists_saves_the_state_whole(tmp_path: Path) -> None:
+    root = _site(tmp_path / "site")
+    build(load_config(root / "sitegen.toml"))
+    (state_file,) = (root / ".sitegen-cache").glob("state-*.bin")
+    whole = state_file.read_bytes()
+    (root / "content/cables/08BAKU3.txt").write_text(
+        cable("08BAKU3", subject="SUBJECT 3", created="2008-01-13 10:00", tags="KNNP"), "utf-8"
+    )
+    Site(load_config(root / "sitegen.toml")).build()
+    assert state_file.read_bytes() != whole  # tags changed: indexed again, saved whole
+    assert not state_file.with_suffix(".journal").exists()
+    again = Site(load_config(root / "sitegen.toml")).build()
+    assert again.rendered == 0
+    build(load_config(root / "sitegen.toml", output_dir="clean"))
+    assert _tree(root / "clean") == _tree(root / "output")

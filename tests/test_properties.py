@@ -164,3 +164,11 @@ def test_a_marked_line_holds_both_readings(before: str, after: str) -> None:
     assert "".join(old for _, old, _ in runs) == before
     assert "".join(old if same else new for same, old, new in runs) == after
     assert all(old == "" or not same or new == "" for same, old, new in runs)
+
+
+@given(st.text(max_size=80))
+def test_manifest_names_are_quoted_as_json_quotes_them(text: str) -> None:
+    from sitegen.write import _json_string
+
+    assert _json_string(text) == json.dumps(text)
+    assert json.loads(_json_string(text)) == text

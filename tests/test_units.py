@@ -8,9 +8,12 @@ from pathlib import Path
 
 import pytest
 
+from sitegen.archive import build_archive, replaced
 from sitegen.config import load_config
 from sitegen.errors import ConfigError
 from sitegen.glossary import Glossary, kind_of
+from sitegen.model import Cable
+from sitegen.parse import parse_bytes
 from sitegen.svg import Bar, histogram
 from sitegen.urls import Urls, is_safe_id, relative, slug
 
@@ -115,3 +118,29 @@ def test_a_pager_links_a_bounded_window_of_pages() -> None:
     assert page_window(5, 100) == [1, 2, 3, 4, 5, 6, 7, 0, 100]
     assert page_window(100, 100) == [1, 0, 98, 99, 100]
     assert max(len(page_window(n, 5000)) for n in range(1, 5001)) == 9
+
+
+def _parsed(cable_id: str, **fields: str) -> Cable:
+    from minisite import cable
+
+    return parse_bytes(cable(cable_id, **fields).encode(), f"{cable_id}.txt")
+
+
+def test_an_edit_that_keeps_the_lists_swaps_the_cable_and_shares_the_indexes() -> None:
+    cables = [
+        _parsed("08BAKU1", subject="ONE"),
+        _parsed("08BAKU2", subject="TWO", refs="A. BAKU 1", tags="PGOV"),
+    ]
+    archive = build_archive(cables, [], [])
+    edited = _parsed("08BAKU1", subject="ONE, EDITED", body="1. (C) Other text.")
+    swapped = replaced(archive, [(cables[0], edited)])
+    assert swapped is not None
+    assert swapped.cables["08BAKU1"] is edited and swapped.cables["08BAKU2"] is cables[1]
+    assert swapped.by_tag is archive.by_tag and swapped.cited_by is archive.cited_by
+    assert swapped == build_archive([edited, cables[1]], [], [])
+    assert archive.cables["08BAKU1"] is cables[0]  # the earlier archive is left as it was
+    # Anything an index depends on makes a new archive necessary.
+    for change in ({"tags": "KNNP"}, {"created": "2008-05-01 10:00"}, {"refs": "A. BAKU 9"}):
+        assert replaced(archive, [(cables[0], _parsed("08BAKU1", **change))]) is None
+    # ... and so does a cable the archive does not hold.
+    assert replaced(archive, [(edited, _parsed("08BAKU1"))]) is None
