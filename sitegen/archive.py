@@ -64,6 +64,23 @@ class Archive:
             return cable_id
         return self.aliases.get(cable_id)
 
+    def newest_position(self, ids: list[str], cable_id: str) -> int | None:
+        """Where ``cable_id`` stands in ``newest_first(ids)``, without making that list (a
+        list of the archive's largest tag is a hundred thousand IDs). Dated IDs come first
+        in ``ids``, so the boundary is found by halving."""
+        try:
+            at = ids.index(cable_id)
+        except ValueError:
+            return None
+        lo, hi = 0, len(ids)  # the first undated ID is in [lo, hi]
+        while lo < hi:
+            mid = (lo + hi) // 2
+            if self.cables[ids[mid]].created:
+                lo = mid + 1
+            else:
+                hi = mid
+        return lo - 1 - at if at < lo else at
+
     def newest_first(self, ids: list[str]) -> list[str]:
         """``ids`` (given oldest first) newest first; undated cables stay last."""
         dated = [i for i in ids if self.cables[i].created]

@@ -203,6 +203,8 @@ class Site:
             for name in _STATE_FIELDS:
                 setattr(self, name, state[name])
             self._saved = saved_state.snapshot(state)
+            files = {name: digest for out in self._groups.values() for name, digest in out.items()}
+            self.output.adopt(files | self._extra)
         except (KeyError, TypeError):
             self._parsed = {}
             return
@@ -490,6 +492,7 @@ class Site:
             return
         chunks = [jobs[i : i + _CHUNK] for i in range(0, len(jobs), _CHUNK)]
         _ACTIVE = (self, planner, renderer, stage, force)
+        assert self.output.known is not None  # read once here, not in every worker
         self.cache.close()  # each worker opens its own connection
         gc.collect()
         gc.freeze()  # the workers' copies of the archive stay shared
@@ -591,8 +594,10 @@ def _list_key(cable: Cable) -> tuple[object, ...]:
     return (sorted(cable.tags), cable.origin_code, cable.classification, cable.created)
 
 
-def _page_of(ids: list[str], cid: str, page_size: int) -> str:
-    return f"#{ids.index(cid) // page_size + 1}" if cid in ids else "#1"
+def _page_of(archive: Archive, ids: list[str], cid: str, page_size: int) -> str:
+    """The page of a newest-first list of ``ids`` that shows ``cid``."""
+    at = archive.newest_position(ids, cid)
+    return f"#{at // page_size + 1}" if at is not None else "#1"
 
 
 def _groups_of_cable(archive: Archive, cid: str, moved: bool, page_size: int) -> set[GroupKey]:
@@ -612,25 +617,31 @@ def _groups_of_cable(archive: Archive, cid: str, moved: bool, page_size: int) ->
     for alias in cable.aliases:
         keys |= {("cable", c) for c in archive.unresolved.get(alias, [])}
 
-    def listed(kind: str, name: str, ids: list[str]) -> None:
-        keys.add((kind, name) if moved else (kind, name, _page_of(ids, cid, page_size)))
+    def listed(kind: str, name: str, ids: list[str], newest: bool = True) -> None:
+        if moved:
+            keys.add((kind, name))
+        elif newest:
+            keys.add((kind, name, _page_of(archive, ids, cid, page_size)))
+        else:
+            at = ids.index(cid) if cid in ids else 0
+            keys.add((kind, name, f"#{at // page_size + 1}"))
 
     if cable.origin_code:
         same = archive.by_origin.get(cable.origin_code, [])
         if cid in same:
             at = same.index(cid)
             keys |= {("cable", c) for c in same[max(0, at - 1) : at + 2]}
-        listed("origin", cable.origin_code, archive.newest_first(same))
+        listed("origin", cable.origin_code, same)
     for tag in cable.tags:
-        listed("tag", tag, archive.newest_first(archive.by_tag.get(tag, [])))
+        listed("tag", tag, archive.by_tag.get(tag, []))
     if cable.classification:
         ids = archive.by_classification.get(cable.classification, [])
-        listed("classification", cable.classification, archive.newest_first(ids))
+        listed("classification", cable.classification, ids)
     if cable.created:
         year, month = cable.created[:4], cable.created[:7]
         if moved:
             keys.add(("year", year))  # it shows counts only
-        listed("month", month, archive.by_month.get((int(year), int(month[5:])), []))
+        listed("month", month, archive.by_month.get((int(year), int(month[5:])), []), False)
     return keys
 
 

@@ -85,10 +85,27 @@ class Output:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.known: dict[str, str] = _previous(folder)
+        self._known: dict[str, str] | None = None
         self._lines: dict[str, str] = {}
         self.manifest_digest = _digest_of(folder / MANIFEST)
         self._made: set[Path] = set()
+
+    @property
+    def known(self) -> dict[str, str]:
+        """The files the folder holds and their hashes (the manifest is read when first
+        asked, unless :meth:`adopt` gave them)."""
+        if self._known is None:
+            self._known = _previous(self.folder)
+        return self._known
+
+    @known.setter
+    def known(self, files: dict[str, str]) -> None:
+        self._known = files
+
+    def adopt(self, files: dict[str, str]) -> None:
+        """What the manifest lists, known otherwise (the saved state of the build that
+        wrote it, checked against its digest): a large site's manifest is not parsed."""
+        self._known = files
 
     @property
     def direct(self) -> bool:

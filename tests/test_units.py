@@ -1,9 +1,11 @@
-"""Unit tests of the small site modules: URLs, slugs, configuration, histograms, glossary."""
+"""Unit tests of the small site modules: URLs, slugs, configuration, histograms, glossary, and
+the archive's incremental helpers."""
 
 from __future__ import annotations
 
 import io
 import sys
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -144,3 +146,22 @@ def test_an_edit_that_keeps_the_lists_swaps_the_cable_and_shares_the_indexes() -
         assert replaced(archive, [(cables[0], _parsed("08BAKU1", **change))]) is None
     # ... and so does a cable the archive does not hold.
     assert replaced(archive, [(edited, _parsed("08BAKU1"))]) is None
+
+
+def test_a_place_in_a_newest_first_list_is_found_without_making_the_list() -> None:
+    cables = [
+        _parsed("08BAKU1", created="2008-01-01 10:00"),
+        _parsed("08BAKU2", created="2008-03-01 10:00"),
+        _parsed("08BAKU3", created="2008-02-01 10:00"),
+    ]
+    undated = [
+        replace(cables[0], id=f"08BAKU{n}", source=f"08BAKU{n}.txt", created=None)
+        for n in (8, 9)
+    ]
+    archive = build_archive([*cables, *undated], [], [])
+    assert archive.by_tag["PREL"][-2:] == ["08BAKU8", "08BAKU9"]
+    for tag, ids in archive.by_tag.items():
+        newest = archive.newest_first(ids)
+        for cid in ids:
+            assert archive.newest_position(ids, cid) == newest.index(cid), (tag, cid)
+    assert archive.newest_position(archive.by_tag["PREL"], "NOT-THERE") is None
