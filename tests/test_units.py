@@ -155,8 +155,7 @@ def test_a_place_in_a_newest_first_list_is_found_without_making_the_list() -> No
         _parsed("08BAKU3", created="2008-02-01 10:00"),
     ]
     undated = [
-        replace(cables[0], id=f"08BAKU{n}", source=f"08BAKU{n}.txt", created=None)
-        for n in (8, 9)
+        replace(cables[0], id=f"08BAKU{n}", source=f"08BAKU{n}.txt", created=None) for n in (8, 9)
     ]
     archive = build_archive([*cables, *undated], [], [])
     assert archive.by_tag["PREL"][-2:] == ["08BAKU8", "08BAKU9"]
