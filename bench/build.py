@@ -1,7 +1,7 @@
 """Print the build's figures at several sizes: clean, no-op and one-cable rebuilds.
 
 Usage: python bench/build.py [--sizes 2000,20000,250000] [--jobs N] [--work DIR] [--keep]
-                             [--corpus ../shared/corpus/cables]
+                             [--corpus ../shared/corpus/cables] [--search]
 
 For each size a synthetic site is generated (``bench/synth.py``, seed 1, kept between runs
 in the work folder), then three ``sitegen build`` processes are timed: a clean build (no
@@ -10,7 +10,8 @@ edited. Each line gives the wall time, cables per second, the peak resident memo
 the largest process: the build or one of its workers, which share most of their pages by
 fork), and the size of the output. The sample corpus is built the same way (by its path;
 it is never copied). The one-cable rebuild's output is compared with a clean build of the
-edited folder.
+edited folder. The sites are built without the search index unless ``--search`` is given
+(``bench/search.py`` times the index alone).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from synth import generate
+from synth import generate, write_config
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -42,6 +43,9 @@ def main() -> None:
     parser.add_argument("--corpus", type=Path, default=ROOT.parent / "shared/corpus/cables")
     parser.add_argument("--keep", action="store_true", help="keep the outputs")
     parser.add_argument("--no-compare", action="store_true", help="skip the clean comparison")
+    parser.add_argument(
+        "--search", action="store_true", help="build the search index too (off by default)"
+    )
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     print(f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, jobs {args.jobs or 'all'}")
@@ -52,13 +56,16 @@ def main() -> None:
             started = time.perf_counter()
             generate(site, size, seed=1)
             print(f"{'':>16} generated {size} cables in {time.perf_counter() - started:.1f} s")
+        write_config(site, size, search=args.search)
         run_site(f"synthetic {size}", site, size, args)
     if args.corpus.is_dir():
         site = args.work / "corpus"
         site.mkdir(exist_ok=True)
         content = json.dumps(str(args.corpus.resolve().parent))
         (site / "sitegen.toml").write_text(
-            f'title = "Sample corpus"\ncontent_dir = {content}\n', encoding="utf-8"
+            f'title = "Sample corpus"\ncontent_dir = {content}\n'
+            f"search = {str(args.search).lower()}\n",
+            encoding="utf-8",
         )
         run_site("corpus", site, len(list(args.corpus.glob("*.txt"))), args, edit=False)
 

@@ -234,10 +234,17 @@ def generate(out: Path, cables: int, seed: int) -> int:
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
         made.append(cable_id)
-    (out / "sitegen.toml").write_text(
-        f'title = "Synthetic archive ({cables} cables)"\n', encoding="utf-8"
-    )
+    write_config(out, cables)
     return len(made)
+
+
+def write_config(out: Path, cables: int, search: bool = False) -> None:
+    """The synthetic site's ``sitegen.toml``: search off unless asked (the build's
+    benchmark times the pipeline; ``bench/search.py`` times the search index)."""
+    (out / "sitegen.toml").write_text(
+        f'title = "Synthetic archive ({cables} cables)"\nsearch = {str(search).lower()}\n',
+        encoding="utf-8",
+    )
 
 
 def main() -> None:

@@ -4,7 +4,8 @@ Usage: python bench/watch.py [SITE_DIR] [--cables N] [--edits K]
 
 Without SITE_DIR a synthetic site of N cables (default 20,000) is generated in a temporary
 folder (bench/synth.py). Figures: the first build; for K edits of one cable, the time from
-saving the file to the reload event (the end of the rebuild) as watch mode sees it; and the
+saving the file to the reload event (the end of the rebuild) as watch mode sees it, and,
+with search on, the time the search index of the edited shard takes after it; and the
 wall time of a separate ``sitegen build`` process when nothing changed.
 """
 
@@ -59,19 +60,26 @@ def run(site: Path, edits: int) -> None:
     thread = threading.Thread(target=watcher.run)
     thread.start()
     files = sorted((site / "content" / "cables").rglob("*.txt"))
-    latencies = []
+    latencies: list[float] = []
+    searches: list[float] = []
     try:
         for n in range(edits):
             path = files[(n * 7919) % len(files)]
             text = path.read_text(encoding="utf-8")
             edited = re.sub(r"SUBJECT: ", f"SUBJECT: EDITED {n} ", text, count=1)
             done.clear()
+            watcher.searched.clear()
             saved = time.perf_counter()
             path.write_text(edited, encoding="utf-8")
             if not done.wait(timeout=120):
                 raise SystemExit("no rebuild within 120 s")
-            latencies.append(time.perf_counter() - saved)
+            reloaded = time.perf_counter()
+            latencies.append(reloaded - saved)
             assert outcomes[-1].ok, outcomes[-1].error
+            if config.search:  # the index follows the reload; the next edit waits for it
+                if not watcher.searched.wait(timeout=600):
+                    raise SystemExit("no search index within 600 s")
+                searches.append(time.perf_counter() - reloaded)
     finally:
         watcher.close()
         thread.join()
@@ -80,6 +88,11 @@ def run(site: Path, edits: int) -> None:
         f"median {statistics.median(latencies) * 1000:.0f} ms, max {max(latencies) * 1000:.0f} ms "
         f"(includes the {QUIET_SECONDS * 1000:.0f} ms quiet period)"
     )
+    if searches:
+        print(
+            f"then the search index of the edited shard: median "
+            f"{statistics.median(searches):.1f} s, max {max(searches):.1f} s"
+        )
     start = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "sitegen", "build"], cwd=site, check=True, capture_output=True

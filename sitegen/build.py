@@ -28,12 +28,14 @@ from functools import cache
 from pathlib import Path
 from typing import Any, cast
 
+from sitegen import search
 from sitegen import state as saved_state
 from sitegen.archive import Archive, replaced
 from sitegen.cache import Cache, light
 from sitegen.checks import header_disagreements
 from sitegen.config import Config
 from sitegen.discover import Source, discover
+from sitegen.errors import BuildError
 from sitegen.feeds import IndexCache, atom_feed, cable_json, index_json, robots, sitemap
 from sitegen.glossary import Glossary
 from sitegen.load import Loaded, Report, fork_pool, load_content, parse_all
@@ -57,6 +59,7 @@ TEMPLATES: dict[str, str] = {
     "classifications": "classifications.html", "classification": "classification.html",
     "timeline": "timeline.html", "year": "timeline_year.html", "month": "timeline_month.html",
     "unresolved": "unresolved.html", "page": "page.html", "404": "404.html",
+    "search": "search.html",
 }  # fmt: skip
 
 
@@ -135,7 +138,7 @@ def _code_fingerprint() -> str:
 
 _STATE_FIELDS = (
     "_parsed", "_archive", "_pages_nav", "_page_bodies", "_notes", "_theme", "_groups",
-    "_extra", "_index_cache", "_sitemap_pages", "_templates",
+    "_extra", "_index_cache", "_sitemap_pages", "_templates", "_search",
 )  # fmt: skip
 
 
@@ -171,6 +174,10 @@ class Site:
         self._templates: dict[str, bytes] = {}
         self._restored = False
         self._reread = 0
+        self._search: dict[str, str] = {}
+        """Each search shard's hash of the cable pages its bundle in the output indexes."""
+        self._search_problem: str | None = None
+        self._search_due = False
         self._saved: dict[str, Any] | None = None
         """The state as last saved or loaded: a build saves what changed since."""
         self._swaps: list[tuple[Cable, Cable]] | None = None
@@ -303,7 +310,7 @@ class Site:
         classification and date unchanged) touches one page of each list; one that moves
         changes counts and histograms, so every page of its lists.
         """
-        keys: set[GroupKey] = {("home",)}
+        keys: set[GroupKey] = {("home",), ("search",)}  # (its counts and tag titles)
         page_size = self.config.page_size
         for cid in changed:
             before, after = old.cables.get(cid), new.cables.get(cid)
@@ -356,7 +363,7 @@ class Site:
         if changed and (set(old.cables) != set(new.cables) or set(old.aliases) != set(new.aliases)):
             keys |= {("page", p.slug) for p in new.pages}  # their cable links may change
         kinds = {by_template[name] for name in changed_templates}
-        keys |= {k for k in groups_of(new) if k[0] in kinds}
+        keys |= {k for k in groups_of(new, self.config.search) if k[0] in kinds}
         bodies = {p.slug: p.body for p in new.pages}
         keys |= {("page", s) for s, b in bodies.items() if self._page_bodies.get(s) != b}
         notes = {cid: n.body for cid, n in new.notes.items()}
@@ -368,9 +375,17 @@ class Site:
     # -- building ------------------------------------------------------------------------
 
     def build(
-        self, *, write: bool = True, force: bool = False, check_headers: bool = False
+        self,
+        *,
+        write: bool = True,
+        force: bool = False,
+        check_headers: bool = False,
+        search_later: bool = False,
     ) -> BuildResult:
-        """Bring the output up to date with the content; returns what was done."""
+        """Bring the output up to date with the content; returns what was done.
+
+        ``search_later``: leave the search index to :meth:`finish_search` (the watch loop
+        reloads the browser first: indexing a shard takes seconds)."""
         start = time.perf_counter()
         if not self._restored:
             self._restore()
@@ -421,6 +436,12 @@ class Site:
                         staged.add(name)
             files.update(cast(dict[str, str], extra))
             written = self.output.commit(files, staged) if write else None
+            if write and self.config.search and search_later:
+                self._search_due = True
+            elif write and self.config.search:
+                written = self._index_search(
+                    archive, files, cast(dict[str, str], extra), written, force
+                )
         except BaseException:
             self.output.discard()
             raise
@@ -446,6 +467,11 @@ class Site:
             gc.collect()
         gc.freeze()
         report = list(loaded.diagnostics)
+        if self._search_problem:
+            report.append(
+                (self.config.output_dir, Diagnostic(0, "error", "search", self._search_problem))
+            )
+            self._search_problem = None
         if self.cache.problem:
             report.append(
                 (self.config.cache_dir, Diagnostic(0, "info", "cache", self.cache.problem))
@@ -477,6 +503,76 @@ class Site:
             time.perf_counter() - start,
             len(jobs),
         )
+
+    def finish_search(self) -> None:
+        """Index what the last build (``search_later``) left to the search."""
+        if not self._search_due or self._archive is None:
+            return
+        self._search_due = False
+        files = {name: digest for out in self._groups.values() for name, digest in out.items()}
+        files |= self._extra
+        self._index_search(self._archive, files, self._extra, None, force=False)
+
+    def _index_search(
+        self,
+        archive: Archive,
+        files: dict[str, str],
+        extra: dict[str, str],
+        written: WriteResult | None,
+        force: bool,
+    ) -> WriteResult | None:
+        """Index the cable pages just put in place with Pagefind, shard by shard, and put
+        the bundles in the output (``files`` and ``extra`` updated). A shard is indexed
+        again only when one of its pages changed; when Pagefind fails, the previous bundles
+        stay and the build reports it."""
+        undated = sum(1 for cid in archive.chronological if not archive.cables[cid].created)
+        plan = search.shards(archive.chronological, undated)
+        digests: dict[str, str] = {}
+        work: dict[int, list[str]] = {}
+        for shard, ids in enumerate(plan):
+            pages = [(cid, files.get(self.urls.output_file(self.urls.cable(cid)))) for cid in ids]
+            digests[str(shard)] = digest = hashlib.sha256(repr(pages).encode()).hexdigest()
+            folder = search.bundle_folder(shard)
+            present = any(name.startswith(folder) for name in extra)
+            if force or not present or self._search.get(str(shard)) != digest:
+                work[shard] = ids
+        gone = [
+            name
+            for name in extra
+            if name.startswith(f"{search.FOLDER}/")
+            and ((number := search.shard_of(name)) is None or number >= len(plan))
+        ]  # files of shards that are no more (or of another layout)
+        if not work and not gone:
+            return written
+        try:
+            found = search.index_shards(
+                self.config.output,
+                work,
+                keep_index_url=not self.config.pretty_urls,
+                jobs=min(2, self.jobs or os.cpu_count() or 1),
+            )
+        except BuildError as exc:
+            self._search_problem = str(exc)
+            return written
+        for shard in work:
+            folder = search.bundle_folder(shard)
+            gone += [n for n in extra if n.startswith(folder) and n not in found[shard]]
+        for name in gone:
+            del extra[name]
+            files.pop(name, None)
+        staged: set[str] = set()
+        for bundle in found.values():
+            for name, data in bundle.items():
+                extra[name], fresh = self._put(name, data, True, force)
+                files[name] = extra[name]
+                if fresh:
+                    staged.add(name)
+        again = self.output.commit(files, staged)
+        self._search = digests
+        if written is None:
+            return again
+        total = written.written + again.written
+        return WriteResult(total, len(files) - total, written.removed + again.removed)
 
     def _render(
         self, planner: Planner, renderer: Renderer, jobs: list[Job], stage: bool, force: bool
@@ -548,7 +644,18 @@ class Site:
         """The files that are not pages (index JSON, feed, sitemap, robots, static files):
         bytes for those made again, hashes for those unchanged; and the HTML pages the
         sitemap lists."""
-        extra: dict[str, str | bytes] = dict(self._extra)
+        bundle = f"{search.FOLDER}/"
+        extra: dict[str, str | bytes] = {
+            name: digest
+            for name, digest in self._extra.items()
+            if self.config.search or not name.startswith(bundle)
+        }
+        if self.config.search and not any(name.startswith(bundle) for name in extra):
+            # No saved state: the bundle in the output stays until the search is indexed
+            # again (after the pages are in place), rather than being removed meanwhile.
+            for name, digest in self.output.known.items():
+                if name.startswith(bundle):
+                    extra[name] = digest
         if change.everything or changed or not extra:
             extra[self.urls.api_index] = index_json(archive, self.urls, self._index_cache)
             extra[self.urls.feed] = atom_feed(archive, self.config, self.urls)

@@ -146,6 +146,10 @@ def cable_rows(cables: list[Any], url: Callable[[str], str]) -> Markup:
     return Markup("".join(rows))
 
 
+SEARCH_ASSETS = frozenset({"search.js"})
+"""Static files of a theme that only a site with search uses."""
+
+
 def static_files(config: Config) -> dict[str, bytes]:
     """The theme's ``static/`` files, the site's theme over the default."""
     files: dict[str, bytes] = {}
@@ -154,6 +158,9 @@ def static_files(config: Config) -> dict[str, bytes]:
         if not static.is_dir():
             continue
         for path in sorted(static.rglob("*")):
+            name = path.relative_to(static).as_posix()
+            if not config.search and name in SEARCH_ASSETS:
+                continue
             if path.is_file() and not path.is_symlink() and not path.name.startswith("."):
-                files["static/" + path.relative_to(static).as_posix()] = path.read_bytes()
+                files[f"static/{name}"] = path.read_bytes()
     return files

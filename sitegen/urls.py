@@ -26,6 +26,7 @@ RESERVED = frozenset(
         "timeline",
         "references",
         "search",
+        "pagefind",
         "api",
         "static",
         "page",
@@ -83,6 +84,7 @@ class Urls:
     classifications = "classification/"
     timeline = "timeline/"
     unresolved = "references/unresolved/"
+    search = "search/"
     api_index = "api/cables.json"
     feed = "feed.xml"
     sitemap = "sitemap.xml"

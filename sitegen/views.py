@@ -8,6 +8,7 @@ into relative URLs with ``url(path)``.
 from __future__ import annotations
 
 import html
+import json
 import math
 import re
 from collections import Counter
@@ -16,6 +17,9 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from markupsafe import Markup
+
+from sitegen import search
 from sitegen.archive import Archive
 from sitegen.config import Config
 from sitegen.glossary import KIND_TITLES, KINDS, Glossary
@@ -104,8 +108,9 @@ def _badge(name: str | None) -> str:
     return "fouo" if "OFFICIAL USE" in name else "unclassified"
 
 
-def groups_of(a: Archive) -> list[GroupKey]:
-    """Every group of pages of an archive's site, in a stable order."""
+def groups_of(a: Archive, search: bool = False) -> list[GroupKey]:
+    """Every group of pages of an archive's site, in a stable order (``search``: with the
+    search page)."""
     keys: list[GroupKey] = [("home",)]
     keys += [("cable", cid) for cid in a.cables]
     keys += [("tags",)] + [("tag", code) for code in a.by_tag]
@@ -115,6 +120,7 @@ def groups_of(a: Archive) -> list[GroupKey]:
     keys += [("month", f"{y:04d}-{m:02d}") for y, m in a.by_month]
     keys += [("unresolved",)]
     keys += [("page", p.slug) for p in a.pages]
+    keys += [("search",)] if search else []
     keys += [("404",)]
     return keys
 
@@ -220,7 +226,7 @@ class Planner:
 
     def groups(self) -> list[GroupKey]:
         """Every group of pages of the site, in a stable order."""
-        return groups_of(self.archive)
+        return groups_of(self.archive, self.config.search)
 
     def plan_group(self, key: GroupKey, only: int | None = None) -> list[PagePlan]:
         """The pages of one group, or (``only``) at least its page of that number: a list
@@ -256,6 +262,7 @@ class Planner:
             "timeline": self.timeline_index,
             "unresolved": self.unresolved_pages,
             "404": self.not_found,
+            "search": self.search_page,
         }
         plans = single[kind]()
         return plans if isinstance(plans, list) else [plans]
@@ -263,6 +270,30 @@ class Planner:
     def plan(self) -> list[PagePlan]:
         """Every HTML page of the site, in a stable order."""
         return [plan for key in self.groups() for plan in self.plan_group(key)]
+
+    def search_page(self) -> PagePlan:
+        """``/search/``: the page the search runs in (its script reads the query from the
+        URL); the titles of the archive's tags label the tag filter."""
+        titles = {code: self.glossary.lookup(code).title or "" for code in self.archive.by_tag}
+        return PagePlan(
+            self.urls.search,
+            "search.html",
+            {
+                "title": "Search",
+                "description": f"Search the full text of the {len(self.archive.cables)} cables.",
+                "tag_titles": Markup(_script_json(titles)),
+                "cable_link": self.urls.link(self.urls.cable("ID")),
+                "bundles": [
+                    relative(self.urls.link(self.urls.search), search.bundle_folder(n))
+                    for n in range(self._shards())
+                ],
+            },
+        )
+
+    def _shards(self) -> int:
+        a = self.archive
+        undated = sum(1 for cid in a.chronological if not a.cables[cid].created)
+        return len(search.shards(a.chronological, undated))
 
     def not_found(self) -> PagePlan:
         return PagePlan(
@@ -896,6 +927,13 @@ def _badge_marking(marking: str) -> str:
     )
 
 
+def _script_json(value: object) -> str:
+    """JSON for a ``<script type="application/json">``: ``<``, ``>`` and ``&`` escaped, so
+    no string in it can close the element."""
+    text = json.dumps(value, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+
+
 def site_context(config: Config, archive: Archive) -> dict[str, object]:
     """What every template gets as ``site``."""
     urls = Urls(config.pretty_urls)
@@ -918,5 +956,7 @@ def site_context(config: Config, archive: Archive) -> dict[str, object]:
         "api": urls.api_index,
         "css": urls.static("style.css"),
         "icon": urls.static("favicon.svg"),
+        "search": urls.search if config.search else None,
+        "search_js": urls.static("search.js"),
         "cables": len(archive.cables),
     }

@@ -116,6 +116,8 @@ class Watcher:
         self.poll = poll
         self.overrides = overrides or {}
         self.on_build = on_build or (lambda outcome: None)
+        self.searched = threading.Event()
+        """Set when the search index of a rebuild is written (after its report)."""
         self.site = Site(config, jobs, persist=False)
         self.epoch = 0
         self.builds = 0
@@ -163,7 +165,7 @@ class Watcher:
             if self.config_path is not None and any(Path(p).name == CONFIG_NAME for p in paths):
                 config = load_config(self.config_path, root=self.config.root, **self.overrides)
                 self.config, self.site = config, Site(config, self.jobs, persist=False)
-            result = self.site.build()
+            result = self.site.build(search_later=True)
         except SitegenError as exc:
             return Outcome(self.epoch, False, error=str(exc), paths=paths)
         except Exception as exc:  # a defect must not end the loop: report it and go on
@@ -180,6 +182,7 @@ class Watcher:
         with self._building:
             self._save()  # a build started later begins from here
         self.on_build(first)
+        self._finish_search()
         observer: BaseObserver = PollingObserver(timeout=0.5) if self.poll else Observer()
         self._observer = observer
         self._schedule()
@@ -194,6 +197,17 @@ class Watcher:
                 continue
             self._schedule()
             self.on_build(self.build_once(paths))
+            self._finish_search()
+
+    def _finish_search(self) -> None:
+        """The search index of the pages just reloaded (seconds a shard, so after the
+        reload; a problem is reported with the next build)."""
+        with self._building:
+            try:
+                self.site.finish_search()
+            except Exception as exc:  # the loop goes on; the next build indexes again
+                self.site._search_problem = f"search: {exc!r}"
+        self.searched.set()
 
     def close(self) -> None:
         """Stop the loop and the observer; nothing is left running."""

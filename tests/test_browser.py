@@ -423,3 +423,111 @@ def test_the_widest_pages_fit_a_phone(browser: Browser, base_url: str, site: Sit
         f"\n[browser] {len(pages)} pages with the longest words at 390 px: {len(failures)} too wide"
     )
     assert not failures, f"{len(failures)} pages scroll sideways at 390 px:\n" + "\n".join(failures)
+
+
+# -- search -------------------------------------------------------------------------------
+
+KNOWN = "08BAKU761"
+"""A corpus cable (TAGS: PREL PGOV ENRG AJ GG TU; August 2008) and a phrase only it has."""
+PHRASE = '"natural gas crisis"'
+
+
+def _results(page: Page) -> list[str]:
+    """The IDs of the results shown, in order (once the status says the search is done)."""
+    page.wait_for_function(
+        "() => !document.getElementById('search-status').textContent.startsWith('Search')"
+        " && document.getElementById('search-status').textContent !== ''"
+    )
+    page.wait_for_function(
+        "() => document.querySelectorAll('#search-results li').length > 0"
+        " || /^No cable/.test(document.getElementById('search-status').textContent)"
+    )
+    return page.locator("#search-results .cable-id").all_inner_texts()
+
+
+def _count(page: Page) -> int:
+    text = page.locator("#search-status").inner_text()
+    match = re.match(r"(\d+) cables? match", text)
+    return int(match.group(1)) if match else 0
+
+
+def test_search_finds_a_phrase_narrows_it_and_shares_it(
+    browser: Browser, base_url: str, site: Site
+) -> None:
+    assert (site.output / "pagefind/0/pagefind.js").is_file()
+    with tab(browser, DESKTOP) as page:
+        # From the box in the header of any page.
+        page.goto(base_url + "tags/")
+        page.get_by_role("searchbox", name="Search the cables").fill("oil export routes")
+        with page.expect_navigation():
+            page.get_by_role("searchbox", name="Search the cables").press("Enter")
+        assert _path(page, base_url).startswith("search/")
+        assert KNOWN in _results(page)
+        # A phrase from the text: the cable first.
+        page.get_by_label("Words, a").fill(PHRASE)
+        page.get_by_label("Words, a").press("Enter")
+        page.wait_for_url(re.compile(r"q=%22natural"))
+        found = _results(page)
+        assert found[0] == KNOWN
+        # Broader words, then narrowed by a tag and by a year (from the histogram).
+        page.get_by_label("Words, a").fill("pipeline")
+        page.get_by_label("Words, a").press("Enter")
+        page.wait_for_url(re.compile(r"q=pipeline$"))
+        _results(page)
+        everything = _count(page)
+        assert everything > 5
+        tags = page.locator("#search-facets fieldset[data-facet=tag]")
+        if tags.get_by_label(re.compile(r"^ENRG ")).count() == 0:
+            tags.get_by_role("button", name=re.compile(r"^Show all")).click()
+        tags.get_by_label(re.compile(r"^ENRG ")).check()
+        page.wait_for_url(re.compile(r"tag=ENRG"))
+        _results(page)
+        energy = _count(page)
+        assert 0 < energy < everything
+        page.get_by_role("button", name=re.compile(r"^2008: \d+ cables?$")).click()
+        page.wait_for_url(re.compile(r"year=2008"))
+        in_2008 = _results(page)
+        assert 0 < _count(page) <= energy
+        assert KNOWN in in_2008 or _count(page) > len(in_2008)
+        for cid in in_2008:
+            data = site.cables[cid]
+            assert "ENRG" in data["tags"] and (data["created"] or "").startswith("2008"), cid
+        shared = page.url
+        # The URL keeps the search: opened anew, the same results.
+        page.goto(shared)
+        assert _results(page) == in_2008
+        assert page.locator("#search-facets input[value=ENRG]").is_checked()
+        # A result leads to its cable.
+        first = in_2008[0]
+        _follow(page, page.locator("#search-results a.subject").first)
+        assert _path(page, base_url) == f"cable/{first}/"
+        # An ID typed in the box goes straight to the cable.
+        page.goto(base_url + "search/")
+        page.get_by_label("Words, a").fill(KNOWN.lower())
+        page.get_by_label("Words, a").press("Enter")
+        page.wait_for_url(base_url + f"cable/{KNOWN}/")
+
+
+def test_search_is_usable_by_keyboard_and_says_what_it_found(
+    browser: Browser, base_url: str
+) -> None:
+    with tab(browser, DESKTOP) as page:
+        page.goto(base_url + "search/?q=" + PHRASE)
+        assert _results(page)[0] == KNOWN
+        status = page.locator("#search-status")
+        assert status.get_attribute("role") == "status"
+        assert re.match(r"\d+ cables? match", status.inner_text())
+        excerpt = page.locator("#search-results .excerpt").first
+        assert excerpt.locator("mark").count() >= 1
+        assert "natural" in excerpt.locator("mark").first.inner_text().lower()
+        # Tab from the box reaches the order, the button, then the results.
+        page.get_by_label("Words, a").focus()
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.id") == "sort"
+        page.keyboard.press("Tab")
+        page.keyboard.press("Tab")
+        assert page.evaluate("document.activeElement.className") == "year-bar"
+        year = page.evaluate("document.activeElement.getAttribute('aria-label')")[:4]
+        page.keyboard.press("Enter")
+        page.wait_for_url(re.compile(rf"year={year}"))
+        assert page.locator(".year-bar[aria-pressed=true]").count() == 1

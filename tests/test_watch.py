@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import gzip
+import json
 import os
 import threading
 import time
@@ -177,3 +179,25 @@ def test_polling_observer_sees_changes(tmp_path: Path) -> None:
         running.wait_for(lambda: "POLLED" in running.page("08BAKU1"), "the polled change")
     finally:
         running.close()
+
+
+def _indexed_titles(output: Path) -> set[str]:
+    """The titles of the pages the search index holds (its fragments, every shard)."""
+    titles = set()
+    for path in output.glob("pagefind/*/fragment/*"):
+        record = json.loads(gzip.decompress(path.read_bytes())[len(b"pagefind_dcd") :])
+        titles.add(record["meta"]["title"])
+    return titles
+
+
+def test_the_search_index_follows_an_edit_after_the_reload(live: Live) -> None:
+    output = live.root / "output"
+    assert _indexed_titles(output) == {"FIRST", "SECOND"}
+    live.watcher.searched.clear()
+    _write(live.root / "content/cables/08BAKU2.txt", cable("08BAKU2", subject="SEARCHABLE"))
+    live.wait_for(lambda: "SEARCHABLE" in live.page("08BAKU2"), "the edited page")
+    assert live.watcher.searched.wait(timeout=TIMEOUT), "no search index after the rebuild"
+    assert _indexed_titles(output) == {"FIRST", "SEARCHABLE"}
+    manifest = json.loads((output / "manifest.json").read_text("utf-8"))["files"]
+    bundle = {p.relative_to(output).as_posix() for p in output.glob("pagefind/**/*") if p.is_file()}
+    assert {n for n in manifest if n.startswith("pagefind/")} == bundle
