@@ -203,8 +203,10 @@ async function start() {
     heading.textContent = "Filters";
     facets.append(heading);
     for (const [name, label] of FACETS) {
-      const values = Object.entries((counts && counts[name]) || {});
       const chosen = state.filters[name];
+      const values = Object.entries((counts && counts[name]) || {}).filter(
+        ([value, count]) => count > 0 || chosen.includes(value),
+      );
       for (const value of chosen) if (!values.some(([v]) => v === value)) values.push([value, 0]);
       if (!values.length) continue;
       values.sort((a, b) =>
@@ -270,7 +272,10 @@ async function start() {
   function drawYears(counts) {
     const bars = years.querySelector(".year-bars");
     bars.replaceChildren();
-    const entries = Object.entries(counts).filter(([year]) => /^\d{4}$/.test(year));
+    const chosen = state.filters.year;
+    const entries = Object.entries(counts).filter(
+      ([year, count]) => /^\d{4}$/.test(year) && (count > 0 || chosen.includes(year)),
+    );
     if (!entries.length) {
       years.hidden = true;
       return;
@@ -278,7 +283,6 @@ async function start() {
     years.hidden = false;
     entries.sort((a, b) => a[0].localeCompare(b[0]));
     const top = Math.max(1, ...entries.map(([, n]) => n));
-    const chosen = state.filters.year;
     for (const [year, count] of entries) {
       const bar = document.createElement("button");
       bar.type = "button";
