@@ -530,4 +530,5 @@ def test_search_is_usable_by_keyboard_and_says_what_it_found(
         year = page.evaluate("document.activeElement.getAttribute('aria-label')")[:4]
         page.keyboard.press("Enter")
         page.wait_for_url(re.compile(rf"year={year}"))
+        page.wait_for_selector(".year-bar[aria-pressed=true]")  # drawn again by the search
         assert page.locator(".year-bar[aria-pressed=true]").count() == 1
