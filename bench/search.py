@@ -51,7 +51,7 @@ def main() -> None:
     undated = sum(1 for cid in archive.chronological if not archive.cables[cid].created)
     plan = dict(enumerate(shards(archive.chronological, undated)))
     started = time.perf_counter()
-    bundles = index_shards(config.output, plan, keep_index_url=False, jobs=2)
+    bundles = index_shards(config.output, plan, keep_index_url=False, jobs=2, scratch=config.cache)
     took = time.perf_counter() - started
     pages = len(archive.chronological)
     files = [data for bundle in bundles.values() for data in bundle.values()]

@@ -550,6 +550,7 @@ class Site:
                 work,
                 keep_index_url=not self.config.pretty_urls,
                 jobs=min(2, self.jobs or os.cpu_count() or 1),
+                scratch=self.config.cache,
             )
         except BuildError as exc:
             self._search_problem = str(exc)

@@ -23,6 +23,8 @@ from __future__ import annotations
 import gzip
 import hashlib
 import json
+import os
+import shutil
 import subprocess
 import tempfile
 from pathlib import Path
@@ -77,11 +79,22 @@ def shard_of(name: str) -> int | None:
 
 
 def index_shards(
-    site: Path, work: dict[int, list[str]], *, keep_index_url: bool, jobs: int = 1
+    site: Path,
+    work: dict[int, list[str]],
+    *,
+    keep_index_url: bool,
+    jobs: int = 1,
+    scratch: Path | None = None,
 ) -> dict[int, dict[str, bytes]]:
     """Index the cable pages of each shard of ``work`` (shard -> IDs) with Pagefind, up to
-    ``jobs`` shards at once; each shard's bundle, file by file (output paths)."""
-    with tempfile.TemporaryDirectory(prefix="sitegen-search-") as temp:
+    ``jobs`` shards at once; each shard's bundle, file by file (output paths).
+
+    ``scratch``: a folder on the output's file system (the cache folder) where each shard's
+    pages are linked, so Pagefind reads a folder of that shard's pages only instead of
+    walking the whole output once a shard."""
+    if scratch is not None:
+        scratch.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix="search-", dir=scratch) as temp:
         running: list[tuple[int, Path, subprocess.Popen[str]]] = []
         done: dict[int, dict[str, bytes]] = {}
         queue = sorted(work.items())
@@ -107,13 +120,20 @@ def index_shards(
 
 
 def _start(site: Path, folder: Path, ids: list[str], keep_index_url: bool) -> subprocess.Popen[str]:
-    """Pagefind over the pages of ``ids``, its settings in a file (a shard's list of pages
-    is longer than a command line may be)."""
+    """Pagefind over the pages of ``ids``, linked into a folder of their own."""
     folder.mkdir(parents=True)
-    glob = "cable/{" + ",".join(ids) + "}/index.html" if ids else "cable/-/index.html"
+    pages = folder / "site"
+    for cable_id in ids:
+        source = site / "cable" / cable_id / "index.html"
+        target = pages / "cable" / cable_id / "index.html"
+        target.parent.mkdir(parents=True)
+        try:
+            os.link(source, target)  # no copy of the bytes on the same file system
+        except OSError:
+            shutil.copyfile(source, target)
     settings = {
-        "site": str(site.resolve()),
-        "glob": glob,
+        "site": str(pages.resolve()),
+        "glob": "cable/*/index.html",
         "output_path": str((folder / "bundle").resolve()),
         "exclude_selectors": ["del"],  # the released spelling beside each repair
         "keep_index_url": keep_index_url,
