@@ -48,8 +48,7 @@ def main() -> None:
     found = discover(config.content, config.root)
     parsed = parse_all(found.cables, config.repair_text, None, Cache(config.cache))
     archive = build_archive([cable for _, cable in parsed], [], [])
-    undated = sum(1 for cid in archive.chronological if not archive.cables[cid].created)
-    plan = dict(enumerate(shards(archive.chronological, undated)))
+    plan = dict(enumerate(shards(archive)))
     started = time.perf_counter()
     bundles = index_shards(config.output, plan, keep_index_url=False, jobs=2, scratch=config.cache)
     took = time.perf_counter() - started

@@ -210,8 +210,7 @@ class Site:
             for name in _STATE_FIELDS:
                 setattr(self, name, state[name])
             self._saved = saved_state.snapshot(state)
-            files = {name: digest for out in self._groups.values() for name, digest in out.items()}
-            self.output.adopt(files | self._extra)
+            self.output.adopt(self._output_files())
         except (KeyError, TypeError):
             self._parsed = {}
             return
@@ -509,9 +508,12 @@ class Site:
         if not self._search_due or self._archive is None:
             return
         self._search_due = False
+        self._index_search(self._archive, self._output_files(), self._extra, None, force=False)
+
+    def _output_files(self) -> dict[str, str]:
+        """Every file the last build put in the output, with its hash (as the manifest)."""
         files = {name: digest for out in self._groups.values() for name, digest in out.items()}
-        files |= self._extra
-        self._index_search(self._archive, files, self._extra, None, force=False)
+        return files | self._extra
 
     def _index_search(
         self,
@@ -525,23 +527,24 @@ class Site:
         the bundles in the output (``files`` and ``extra`` updated). A shard is indexed
         again only when one of its pages changed; when Pagefind fails, the previous bundles
         stay and the build reports it."""
-        undated = sum(1 for cid in archive.chronological if not archive.cables[cid].created)
-        plan = search.shards(archive.chronological, undated)
+        plan = search.shards(archive)
+        by_shard: dict[int | None, list[str]] = {}  # the bundle files now in the output
+        for name in extra:
+            if name.startswith(f"{search.FOLDER}/"):
+                by_shard.setdefault(search.shard_of(name), []).append(name)
         digests: dict[str, str] = {}
         work: dict[int, list[str]] = {}
         for shard, ids in enumerate(plan):
             pages = [(cid, files.get(self.urls.output_file(self.urls.cable(cid)))) for cid in ids]
             digests[str(shard)] = digest = hashlib.sha256(repr(pages).encode()).hexdigest()
-            folder = search.bundle_folder(shard)
-            present = any(name.startswith(folder) for name in extra)
-            if force or not present or self._search.get(str(shard)) != digest:
+            if force or shard not in by_shard or self._search.get(str(shard)) != digest:
                 work[shard] = ids
-        gone = [
+        gone = [  # files of shards that are no more (or of another layout)
             name
-            for name in extra
-            if name.startswith(f"{search.FOLDER}/")
-            and ((number := search.shard_of(name)) is None or number >= len(plan))
-        ]  # files of shards that are no more (or of another layout)
+            for number, names in by_shard.items()
+            if number is None or number >= len(plan)
+            for name in names
+        ]
         if not work and not gone:
             return written
         try:
@@ -556,8 +559,7 @@ class Site:
             self._search_problem = str(exc)
             return written
         for shard in work:
-            folder = search.bundle_folder(shard)
-            gone += [n for n in extra if n.startswith(folder) and n not in found[shard]]
+            gone += [n for n in by_shard.get(shard, []) if n not in found[shard]]
         for name in gone:
             del extra[name]
             files.pop(name, None)

@@ -9,9 +9,8 @@ for what a result shows, ``data-pagefind-sort`` for the date.
 
 Pagefind holds a whole index in memory while it writes it (about 230 KB a synthetic cable
 page), so the cables are indexed in *shards* of :data:`SHARD_SIZE`, in date order (undated
-cables first), one bundle each under ``pagefind/<n>/``; the search page queries every
-shard and merges the results (by score, or shard after shard when sorted by date). A build
-indexes again only the shards whose pages changed.
+cables first), one bundle each under ``pagefind/<n>/``; the search page merges them into one
+(Pagefind's ``mergeIndex``). A build indexes again only the shards whose pages changed.
 
 Pagefind writes the values of a filter in the order of a hash map, which changes from one
 run to the next; :func:`canonical` sorts them and names the files after what they hold, so
@@ -32,6 +31,7 @@ from typing import Any
 
 import cbor2
 
+from sitegen.archive import Archive
 from sitegen.errors import BuildError
 
 FOLDER = "pagefind"
@@ -57,14 +57,12 @@ _UNUSED = ("pagefind-ui", "pagefind-component-ui", "pagefind-modular-ui", "pagef
 """Pagefind's own interfaces: the theme has its search page, so they are not published."""
 
 
-def shards(chronological: list[str], undated: int) -> list[list[str]]:
-    """The archive's IDs (``chronological``: oldest first, its last ``undated`` without a
-    date) cut into shards of at most :data:`SHARD_SIZE`, undated cables first, so that the
-    shards follow the sort by date."""
-    ids = (
-        chronological[len(chronological) - undated :]
-        + chronological[: len(chronological) - undated]
-    )
+def shards(archive: Archive) -> list[list[str]]:
+    """The archive's IDs cut into shards of at most :data:`SHARD_SIZE` in date order,
+    undated cables first, so that the shards follow the sort by date."""
+    dated = [cid for cid in archive.chronological if archive.cables[cid].created]
+    undated = archive.chronological[len(dated) :]  # (chronological puts them last)
+    ids = undated + dated
     return [ids[i : i + SHARD_SIZE] for i in range(0, len(ids), SHARD_SIZE)]
 
 

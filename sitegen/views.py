@@ -285,15 +285,10 @@ class Planner:
                 "cable_link": self.urls.link(self.urls.cable("ID")),
                 "bundles": [
                     relative(self.urls.link(self.urls.search), search.bundle_folder(n))
-                    for n in range(self._shards())
+                    for n in range(len(search.shards(self.archive)))
                 ],
             },
         )
-
-    def _shards(self) -> int:
-        a = self.archive
-        undated = sum(1 for cid in a.chronological if not a.cables[cid].created)
-        return len(search.shards(a.chronological, undated))
 
     def not_found(self) -> PagePlan:
         return PagePlan(
