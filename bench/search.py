@@ -13,6 +13,7 @@ of every response from the first request of the search page to the tenth result 
 from __future__ import annotations
 
 import argparse
+import resource
 import threading
 import time
 from functools import partial
@@ -50,15 +51,21 @@ def main() -> None:
     archive = build_archive([cable for _, cable in parsed], [], [])
     plan = dict(enumerate(shards(archive)))
     started = time.perf_counter()
-    bundles = index_shards(config.output, plan, keep_index_url=False, jobs=2, scratch=config.cache)
+    files = fragments = size = 0
+    for _, bundle in index_shards(
+        config.output, plan, keep_index_url=False, jobs=2, scratch=config.cache
+    ):
+        files += len(bundle)
+        fragments += sum(1 for name in bundle if "/fragment/" in name)
+        size += sum(len(data) for data in bundle.values())
     took = time.perf_counter() - started
     pages = len(archive.chronological)
-    files = [data for bundle in bundles.values() for data in bundle.values()]
-    fragments = sum(1 for bundle in bundles.values() for name in bundle if "/fragment/" in name)
     print(f"{pages} cable pages in {len(plan)} shards of up to {SHARD_SIZE}, two at a time:")
     print(f"indexed in {took:.1f} s ({pages / took:.0f} pages/s)")
-    size = sum(len(data) for data in files) / 1e6
-    print(f"bundles: {len(files)} files ({fragments} fragments), {size:.1f} MB")
+    print(f"bundles: {files} files ({fragments} fragments), {size / 1e6:.1f} MB")
+    child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1e3
+    mine = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
+    print(f"largest Pagefind process: {child:.0f} MB; this process: {mine:.0f} MB")
     if not args.no_browser:
         query_bytes(config.output, args.query)
 

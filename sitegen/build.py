@@ -510,6 +510,11 @@ class Site:
         self._search_due = False
         self._index_search(self._archive, self._output_files(), self._extra, None, force=False)
 
+    def search_failed(self, message: str) -> None:
+        """Report a search index that could not be made with the next build's diagnostics
+        (the watch loop indexes after the reload, when this build's report is out)."""
+        self._search_problem = message
+
     def _output_files(self) -> dict[str, str]:
         """Every file the last build put in the output, with its hash (as the manifest)."""
         files = {name: digest for out in self._groups.values() for name, digest in out.items()}
@@ -547,29 +552,30 @@ class Site:
         ]
         if not work and not gone:
             return written
+        staged: set[str] = set()
+        fresh_names: dict[str, str] = {}  # the new bundles' files, applied once all are made
         try:
-            found = search.index_shards(
+            for shard, bundle in search.index_shards(
                 self.config.output,
                 work,
                 keep_index_url=not self.config.pretty_urls,
                 jobs=min(2, self.jobs or os.cpu_count() or 1),
                 scratch=self.config.cache,
-            )
+            ):
+                gone += [n for n in by_shard.get(shard, []) if n not in bundle]
+                for name, data in bundle.items():
+                    fresh_names[name], fresh = self._put(name, data, True, force)
+                    if fresh:
+                        staged.add(name)
         except BuildError as exc:
+            self.output.discard()  # the shards made so far: the previous bundles stay
             self._search_problem = str(exc)
             return written
-        for shard in work:
-            gone += [n for n in by_shard.get(shard, []) if n not in found[shard]]
         for name in gone:
             del extra[name]
             files.pop(name, None)
-        staged: set[str] = set()
-        for bundle in found.values():
-            for name, data in bundle.items():
-                extra[name], fresh = self._put(name, data, True, force)
-                files[name] = extra[name]
-                if fresh:
-                    staged.add(name)
+        extra.update(fresh_names)
+        files.update(fresh_names)
         again = self.output.commit(files, staged)
         self._search = digests
         if written is None:

@@ -26,6 +26,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -83,9 +84,10 @@ def index_shards(
     keep_index_url: bool,
     jobs: int = 1,
     scratch: Path | None = None,
-) -> dict[int, dict[str, bytes]]:
+) -> Iterator[tuple[int, dict[str, bytes]]]:
     """Index the cable pages of each shard of ``work`` (shard -> IDs) with Pagefind, up to
-    ``jobs`` shards at once; each shard's bundle, file by file (output paths).
+    ``jobs`` shards at once; yields each shard's bundle, file by file (output paths), as
+    soon as it is made, so that only one bundle at a time is held in memory.
 
     ``scratch``: a folder on the output's file system (the cache folder) where each shard's
     pages are linked, so Pagefind reads a folder of that shard's pages only instead of
@@ -94,7 +96,6 @@ def index_shards(
         scratch.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="search-", dir=scratch) as temp:
         running: list[tuple[int, Path, subprocess.Popen[str]]] = []
-        done: dict[int, dict[str, bytes]] = {}
         queue = sorted(work.items())
         try:
             while queue or running:
@@ -109,12 +110,13 @@ def index_shards(
                     raise BuildError(
                         f"search: Pagefind failed ({lines[-1] if lines else process.returncode})"
                     )
-                done[shard] = _collect(folder / "bundle", bundle_folder(shard))
+                bundle = _collect(folder / "bundle", bundle_folder(shard))
+                shutil.rmtree(folder, ignore_errors=True)  # the links and Pagefind's files
+                yield shard, bundle
         finally:
             for _, _, process in running:
                 process.kill()
                 process.wait()
-    return done
 
 
 def _start(site: Path, folder: Path, ids: list[str], keep_index_url: bool) -> subprocess.Popen[str]:

@@ -206,7 +206,7 @@ class Watcher:
             try:
                 self.site.finish_search()
             except Exception as exc:  # the loop goes on; the next build indexes again
-                self.site._search_problem = f"search: {exc!r}"
+                self.site.search_failed(f"search: {exc!r}")
         self.searched.set()
 
     def close(self) -> None:

@@ -10,7 +10,9 @@ desktop and phone width (one h1, no horizontal scroll, an icon of their own) wit
 
 from __future__ import annotations
 
+import json
 import re
+import shutil
 import threading
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -22,7 +24,9 @@ from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
-from sitecheck import Site, corpus_site, in_archive_references, tag_slug
+from sitecheck import Site, build_corpus, corpus_site, in_archive_references, tag_slug
+
+from sitegen import search
 
 CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.is_file():
@@ -70,8 +74,14 @@ def site(tmp_path_factory: pytest.TempPathFactory, corpus: Path) -> Site:
 
 @pytest.fixture(scope="module")
 def base_url(site: Site) -> Iterator[str]:
-    """The site served on 127.0.0.1 at a free port, from a thread; shut down at the end."""
-    handler = partial(_QuietHandler, directory=str(site.output))
+    with served(site.output) as url:
+        yield url
+
+
+@contextmanager
+def served(folder: Path) -> Iterator[str]:
+    """``folder`` served on 127.0.0.1 at a free port, from a thread; shut down at the end."""
+    handler = partial(_QuietHandler, directory=str(folder))
     server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
     thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
     thread.start()
@@ -532,3 +542,37 @@ def test_search_is_usable_by_keyboard_and_says_what_it_found(
         page.wait_for_url(re.compile(rf"year={year}"))
         page.wait_for_selector(".year-bar[aria-pressed=true]")  # drawn again by the search
         assert page.locator(".year-bar[aria-pressed=true]").count() == 1
+
+
+def test_date_order_holds_across_the_index_shards(
+    browser: Browser, corpus: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A third of the corpus indexed in shards of 120 cables: "newest first" and "oldest
+    first" list every match in date order across the shards, page after page."""
+    monkeypatch.setattr(search, "SHARD_SIZE", 120)
+    content = tmp_path / "content" / "cables"
+    content.mkdir(parents=True)
+    for path in sorted(corpus.glob("*.txt"))[::3]:
+        shutil.copyfile(path, content / path.name)
+    build_corpus(tmp_path, content)
+    cables = {
+        p.stem: json.loads(p.read_bytes()) for p in (tmp_path / "output/api/cables").glob("*")
+    }
+    assert len(list((tmp_path / "output/pagefind").iterdir())) >= 7
+    tagged = [data for data in cables.values() if "PREL" in data["tags"]]
+    dates = sorted((data["created"] or "0000") for data in tagged)
+    with served(tmp_path / "output") as url, tab(browser, DESKTOP) as page:
+        for order, expected in (("desc", dates[::-1]), ("asc", dates)):
+            page.goto(url + f"search/?sort={order}&tag=PREL")
+            shown = _results(page)
+            assert _count(page) == len(tagged)
+            while len(shown) < 80:  # four batches: the first ones span several shards
+                before = len(shown)
+                page.get_by_role("button", name="Show more results").click()
+                page.wait_for_function(
+                    f"() => document.querySelectorAll('#search-results li').length > {before}"
+                )
+                shown = page.locator("#search-results .cable-id").all_inner_texts()
+            assert len(set(shown)) == len(shown)
+            got = [cables[cid]["created"] or "0000" for cid in shown]
+            assert got == expected[: len(got)], order

@@ -190,3 +190,42 @@ def test_shards_are_indexed_again_only_when_their_pages_change(
     }
     build(load_config(root / "sitegen.toml", output_dir="clean", cache_dir="cache-2"))
     assert _bundle(root / "clean") == after
+
+
+def test_a_failed_index_keeps_the_previous_bundles_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Pagefind fails on the second shard after the first was made: the build reports it,
+    nothing of the new bundles is put in place, the previous ones stay as they were."""
+    monkeypatch.setattr(search, "SHARD_SIZE", 1)
+    root = _site(tmp_path / "site")
+    build(load_config(root / "sitegen.toml"))
+    output = root / "output"
+    before = _bundle(output)
+    real = search.executable()
+    failing = tmp_path / "pagefind-failing"
+    failing.write_text(
+        '#!/bin/sh\nif [ "$(basename "$PWD")" = 1 ]; then echo "disk on fire" >&2; exit 3; fi\n'
+        f'exec "{real}" "$@"\n',
+        encoding="utf-8",
+    )
+    failing.chmod(0o755)
+    monkeypatch.setattr(search, "executable", lambda: failing)
+    for name, subject in (("08BAKU1", "PIPELINE REVISED"), ("08BAKU2", "BALLOTS REVISED")):
+        created = "2009-03-02 10:00" if name == "08BAKU2" else "2008-02-27 13:45"
+        (root / f"content/cables/{name}.txt").write_text(
+            cable(name, subject=subject, created=created), "utf-8"
+        )
+    result = build(load_config(root / "sitegen.toml"))
+    problems = [d for _, d in result.diagnostics if d.code == "search"]
+    assert [d.severity for d in problems] == ["error"]
+    assert "disk on fire" in problems[0].message
+    assert _bundle(output) == before
+    assert not (output / ".sitegen-staging").exists()
+    assert "PIPELINE REVISED" in (output / "cable/08BAKU1/index.html").read_text("utf-8")
+    # The next build with a working Pagefind indexes both shards again.
+    monkeypatch.setattr(search, "executable", lambda: real)
+    build(load_config(root / "sitegen.toml"))
+    records = _fragments(output)
+    assert "PIPELINE REVISED" in json.dumps(records["/cable/08BAKU1/"])
+    assert "BALLOTS REVISED" in json.dumps(records["/cable/08BAKU2/"])

@@ -1,6 +1,9 @@
 // The search page: Pagefind's index of the cable pages, queried in the browser. The
 // index comes in shards (data-bundles, in date order, undated cables first), merged by
-// Pagefind (mergeIndex): one search covers them all.
+// Pagefind (mergeIndex): one search covers them all. Pagefind orders merged results by
+// score even when asked for a date order, so each shard is marked with a filter of its
+// own (shard: its number, given at load time, not stored in the index) and a date order
+// is each shard's sorted results in turn, asked for shard by shard as the list grows.
 // The query, the order and the filters live in the URL (q, sort, tag, origin,
 // classification, year), so a search can be bookmarked and shared. Text from the index
 // is put into the page as text; only Pagefind's excerpts are HTML (Pagefind escapes the
@@ -41,10 +44,12 @@ async function start() {
   ready = (async () => {
     const bundles = app.dataset.bundles.split(" ").filter(Boolean);
     const pagefind = await import(new URL(bundles[0] + "pagefind.js", document.baseURI).href);
-    await pagefind.options({ excerptLength: 28 });
+    await pagefind.options({ excerptLength: 28, mergeFilter: { shard: "0" } });
     await pagefind.init();
-    for (const bundle of bundles.slice(1)) {
-      await pagefind.mergeIndex(new URL(bundle, document.baseURI).href);
+    for (const [index, bundle] of bundles.entries()) {
+      if (index === 0) continue;
+      const url = new URL(bundle, document.baseURI).href;
+      await pagefind.mergeIndex(url, { mergeFilter: { shard: String(index) } });
     }
     // Loaded before the first search: without them a search counts no filter values.
     return [pagefind, await pagefind.filters()];
@@ -60,7 +65,7 @@ async function start() {
   const years = document.getElementById("search-years");
   const expanded = new Set();
   let state = fromURL();
-  let results = [];
+  let results = listed([]);
   let shown = 0;
   let run = 0;
 
@@ -141,7 +146,7 @@ async function start() {
     if (state.sort) options.sort = { date: state.sort };
     if (!state.q && !hasFilters()) {
       const counts = everything;
-      results = [];
+      results = listed([]);
       list.replaceChildren();
       more.hidden = true;
       status.textContent = "Type words to search every cable, or choose a filter.";
@@ -152,26 +157,72 @@ async function start() {
     status.textContent = "Searching…";
     const found = await pagefind.search(state.q || null, options);
     if (mine !== run || found === null) return;
-    results = found.results;
+    results = state.sort ? byDate(found, filters, state.sort) : listed(found.results);
     shown = 0;
     list.replaceChildren();
     const what = state.q ? `“${state.q}”` : "the filters";
     status.textContent =
-      results.length === 0
+      results.total === 0
         ? `No cable matches ${what}.`
-        : `${results.length} ${results.length === 1 ? "cable matches" : "cables match"} ${what}.`;
+        : `${results.total} ${results.total === 1 ? "cable matches" : "cables match"} ${what}.`;
     drawFacets(found.filters);
     drawYears((found.filters && found.filters.year) || {});
     await showMore(mine);
   }
 
   async function showMore(mine = run) {
-    const batch = results.slice(shown, shown + PAGE);
-    shown += batch.length;
+    more.disabled = true; // one batch at a time, appended in order
+    const batch = await results.slice(shown, shown + PAGE);
     const data = await Promise.all(batch.map((result) => result.data()));
     if (mine !== run) return;
+    shown += batch.length;
     for (const item of data) list.append(resultItem(item));
-    more.hidden = shown >= results.length;
+    more.hidden = batch.length === 0 || shown >= results.total;
+    more.disabled = false;
+  }
+
+  // The results of one search, in Pagefind's order (relevance).
+  function listed(found) {
+    return { total: found.length, slice: async (start, end) => found.slice(start, end) };
+  }
+
+  // The results in date order: the shards hold consecutive spans of dates, so the order is
+  // each shard's results sorted by Pagefind, shard after shard (the newest shard first for
+  // "newest first"). The merged search counts the results of each shard (its shard filter);
+  // a shard with none is never asked.
+  function byDate(found, filters, sort) {
+    const counts = (found.filters && found.filters.shard) || {};
+    const order = Object.keys(counts)
+      .filter((shard) => counts[shard] > 0)
+      .sort((a, b) => Number(a) - Number(b));
+    if (sort === "desc") order.reverse();
+    const parts = new Map();
+    const part = (shard) => {
+      if (!parts.has(shard)) {
+        const options = { filters: { ...filters, shard }, sort: { date: sort } };
+        parts.set(
+          shard,
+          pagefind.search(state.q || null, options).then((one) => one.results),
+        );
+      }
+      return parts.get(shard);
+    };
+    return {
+      total: found.results.length,
+      async slice(start, end) {
+        const out = [];
+        let offset = 0;
+        for (const shard of order) {
+          if (offset >= end) break;
+          const some = await part(shard);
+          if (offset + some.length > start) {
+            out.push(...some.slice(Math.max(0, start - offset), end - offset));
+          }
+          offset += some.length;
+        }
+        return out;
+      },
+    };
   }
 
   function resultItem(item) {
