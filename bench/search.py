@@ -1,7 +1,7 @@
 """Print the search index's figures for a built site: the time Pagefind takes to index the
 cable pages, the size of the bundle, and the bytes a browser downloads for a query.
 
-Usage: python bench/search.py SITE [--query WORDS] [--no-browser]
+Usage: python bench/search.py SITE [--query WORDS] [--no-browser] [--no-index]
 
 SITE is a site folder already built with search on (``sitegen build``), for example one of
 ``bench/build.py``'s synthetic sites. The index is made again from its output folder (into a
@@ -24,7 +24,7 @@ from urllib.parse import quote
 
 from sitegen.archive import build_archive
 from sitegen.cache import Cache
-from sitegen.config import load_config
+from sitegen.config import Config, load_config
 from sitegen.discover import discover
 from sitegen.load import parse_all
 from sitegen.search import SHARD_SIZE, index_shards, shards
@@ -44,8 +44,18 @@ def main() -> None:
     parser.add_argument("site", type=Path)
     parser.add_argument("--query", default="pipeline")
     parser.add_argument("--no-browser", action="store_true")
+    parser.add_argument(
+        "--no-index", action="store_true", help="only the query, on the bundle the site has"
+    )
     args = parser.parse_args()
     config = load_config(args.site / "sitegen.toml")
+    if not args.no_index:
+        index(config)
+    if not args.no_browser:
+        query_bytes(config.output, args.query)
+
+
+def index(config: Config) -> None:
     found = discover(config.content, config.root)
     parsed = parse_all(found.cables, config.repair_text, None, Cache(config.cache))
     archive = build_archive([cable for _, cable in parsed], [], [])
@@ -66,8 +76,6 @@ def main() -> None:
     child = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1e3
     mine = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e3
     print(f"largest Pagefind process: {child:.0f} MB; this process: {mine:.0f} MB")
-    if not args.no_browser:
-        query_bytes(config.output, args.query)
 
 
 def query_bytes(output: Path, query: str) -> None:

@@ -96,6 +96,20 @@ def _parser() -> argparse.ArgumentParser:
     parse.add_argument(
         "--no-repair", action="store_true", help="do not compute the repaired reading text"
     )
+    verify = commands.add_parser(
+        "verify",
+        help="check a built site's files against its manifest.json",
+        description="Check every file of a built site (or a copy of it) against the SHA-256 "
+        "its manifest.json lists; exit 1 when one is missing or differs.",
+    )
+    verify.add_argument(
+        "folder",
+        metavar="DIR",
+        type=Path,
+        nargs="?",
+        default=Path("output"),
+        help="the site's folder (default: output)",
+    )
     return parser
 
 
@@ -122,6 +136,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         if args.command == "new":
             return _cmd_new(args.folder)
+        if args.command == "verify":
+            return _cmd_verify(args.folder)
         if args.command in ("watch", "serve"):
             return _cmd_live(args)
         return _cmd_build(args, write=args.command == "build")
@@ -261,6 +277,22 @@ def _cmd_live(args: argparse.Namespace) -> int:
         for thread in threads:
             thread.join(timeout=5)
     return EXIT_OK
+
+
+def _cmd_verify(folder: Path) -> int:
+    from sitegen.verify import verify
+
+    found = verify(folder)
+    for name in found.missing:
+        print(f"{folder / name}: missing", file=sys.stderr)
+    for name in found.changed:
+        print(f"{folder / name}: differs from the manifest", file=sys.stderr)
+    print(
+        f"{found.checked} files checked: {len(found.missing)} missing, {len(found.changed)} "
+        f"differ, {len(found.unlisted)} not in the manifest",
+        file=sys.stderr,
+    )
+    return EXIT_OK if found.intact else EXIT_CONTENT
 
 
 def _cmd_new(folder: Path) -> int:
