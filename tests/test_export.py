@@ -467,3 +467,11 @@ def test_a_closed_pipe_ends_the_export_quietly(tmp_path: Path) -> None:
     process.stderr.close()
     assert process.wait(timeout=60) == 1
     assert "Traceback" not in err
+
+
+def test_every_format_and_column_is_documented() -> None:
+    docs = (ROOT / "docs" / "export.md").read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "sitegen export --format" in readme and "docs/export.md" in readme
+    for name in (*FORMATS, *COLUMNS, "--spreadsheet-safe", "--out"):
+        assert f"`{name}`" in docs, name
