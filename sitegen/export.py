@@ -32,6 +32,7 @@ from sitegen.config import Config
 from sitegen.feeds import escape, quoteattr
 from sitegen.load import Report
 from sitegen.model import Cable, Reference, cable_to_json
+from sitegen.progress import progress
 from sitegen.urls import Urls
 
 Format = Literal["json", "jsonl", "csv", "graphml"]
@@ -83,6 +84,11 @@ def edges(archive: Archive, cable: Cable) -> list[Edge]:
     ]
 
 
+def _cables(archive: Archive) -> Iterator[Cable]:
+    """The archive's cables in ID order, with a progress bar on a terminal."""
+    return progress(archive.cables.values(), len(archive.cables), "export")
+
+
 def reference_count(archive: Archive) -> int:
     """How many edges the graph of ``archive`` has (without walking its cables)."""
     return sum(map(len, archive.cited_by.values())) + sum(map(len, archive.unresolved.values()))
@@ -112,7 +118,7 @@ def _json_line(data: dict[str, Any]) -> str:
 
 def json_lines(archive: Archive, urls: Urls, whole: Whole) -> Iterator[str]:
     """JSON Lines: one object per cable, one per line."""
-    for cable in archive.cables.values():
+    for cable in _cables(archive):
         yield _json_line(record(archive, whole(cable), urls)) + "\n"
 
 
@@ -120,7 +126,7 @@ def json_array(archive: Archive, urls: Urls, whole: Whole) -> Iterator[str]:
     """One JSON array, one element per line (so it still diffs and greps well)."""
     yield "["
     separator = "\n"
-    for cable in archive.cables.values():
+    for cable in _cables(archive):
         yield separator + _json_line(record(archive, whole(cable), urls))
         separator = ",\n"
     yield "\n]\n"
@@ -192,7 +198,7 @@ def csv_rows(archive: Archive, urls: Urls, *, spreadsheet_safe: bool = False) ->
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\r\n")
     writer.writerow(COLUMNS)
-    for cable in archive.cables.values():
+    for cable in _cables(archive):
         cells = row(archive, cable, urls)
         writer.writerow([defused(c) for c in cells] if spreadsheet_safe else cells)
         if buffer.tell() >= 1 << 16:
@@ -252,7 +258,7 @@ def graphml(archive: Archive) -> Iterator[str]:
     yield '  <graph id="references" edgedefault="directed">\n'
     for cid in sorted([*archive.cables, *archive.unresolved]):
         yield _node(archive, cid)
-    for cable in archive.cables.values():
+    for cable in _cables(archive):
         for edge in edges(archive, cable):
             data = _data("label", edge.label) + _data("text", edge.text)
             yield (
@@ -300,6 +306,12 @@ _FLUSH = 1 << 18
 """Characters gathered before a write: one system call per quarter megabyte."""
 
 
+def _encode(text: list[str]) -> bytes:
+    """UTF-8; a file name that is not UTF-8 (its bytes kept by the system as lone
+    surrogates) is written with backslash escapes rather than failing the export."""
+    return "".join(text).encode("utf-8", errors="backslashreplace")
+
+
 def export(
     config: Config,
     fmt: Format,
@@ -323,9 +335,9 @@ def export(
         gathered.append(piece)
         size += len(piece)
         if size >= _FLUSH:
-            sink.write("".join(gathered).encode("utf-8"))
+            sink.write(_encode(gathered))
             gathered, size = [], 0
-    sink.write("".join(gathered).encode("utf-8"))
+    sink.write(_encode(gathered))
     return ExportResult(
         len(archive.cables),
         reference_count(archive),

@@ -475,3 +475,23 @@ def test_every_format_and_column_is_documented() -> None:
     assert "sitegen export --format" in readme and "docs/export.md" in readme
     for name in (*FORMATS, *COLUMNS, "--spreadsheet-safe", "--out"):
         assert f"`{name}`" in docs, name
+
+
+def test_a_file_name_that_is_not_utf8_is_escaped(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """The system gives such a name's bytes as lone surrogates, which UTF-8 cannot hold:
+    JSON gets its ``\\udcXX`` escape (read back to the same name), no crash."""
+    root = make_site(tmp_path, {})
+    folder = root / "content" / "cables"
+    folder.mkdir(parents=True)
+    try:
+        (folder / "08BAKU1\udcff.txt").write_text(cable("08BAKU1"), encoding="utf-8")
+    except (OSError, UnicodeEncodeError):
+        pytest.skip("this file system refuses a name that is not UTF-8")
+    status, data, _ = _run(capsys, root, "jsonl")
+    assert status == 0 and b'"content/cables/08BAKU1\\udcff.txt"' in data
+    assert _records(data)[0]["source"] == "content/cables/08BAKU1\udcff.txt"
+    for fmt in ("csv", "graphml"):
+        assert _run(capsys, root, fmt)[0] == 0
+    ET.fromstring(_run(capsys, root, "graphml")[1])
