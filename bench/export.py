@@ -1,13 +1,15 @@
 """Print the figures of ``sitegen export``: wall time, peak memory and size of each format.
 
-Usage: python bench/export.py [--cables 20000] [--work DIR] [--jobs N]
+Usage: python bench/export.py [--cables 20000] [--work DIR] [--jobs N] [--after-build]
 
 A synthetic site (``bench/synth.py``, seed 1, kept between runs in the work folder) is
 exported to a file in every format by a new process each time: first JSON Lines with no
 cache (every cable parsed), then each format with the cache that run filled (the usual case
 after a build). Peak memory is the largest resident set among the export process and its
 parse workers. Each export is checked to give the same bytes as the one before it in the
-same format, when there is one.
+same format, when there is one. With ``--after-build``, the site is then built and each
+format exported again: the export starts from the state the build saved (its parsed
+cables), as after a ``sitegen build``; the build's output is removed at the end.
 """
 
 from __future__ import annotations
@@ -58,6 +60,7 @@ def main() -> None:
     parser.add_argument("--cables", type=int, default=20_000)
     parser.add_argument("--work", type=Path, default=Path("bench-work"))
     parser.add_argument("--jobs", type=int, default=None)
+    parser.add_argument("--after-build", action="store_true", help="export after a build too")
     args = parser.parse_args()
     site = args.work / f"synth-{args.cables}"
     if not (site / "sitegen.toml").is_file():
@@ -71,7 +74,18 @@ def main() -> None:
     print(f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, jobs {args.jobs or 'all'}")
     print(f"{'format':>8} {'cache':>6} {'wall s':>8} {'cables/s':>9} {'peak MB':>8} {'size MB':>8}")
     digests: dict[str, str] = {}
-    for fmt, cache in [("jsonl", "cold"), *((f, "warm") for f in FORMATS)]:
+    runs = [("jsonl", "cold"), *((f, "warm") for f in FORMATS)]
+    if args.after_build:
+        runs += [("", "build"), *((f, "built") for f in FORMATS)]
+    for fmt, cache in runs:
+        if cache == "build":
+            started = time.perf_counter()
+            config = str(site / "sitegen.toml")
+            command = [sys.executable, "-m", "sitegen", "build", "--config", config]
+            command += ["--jobs", str(args.jobs)] if args.jobs else []
+            subprocess.run(command, capture_output=True, check=False)
+            print(f"{'(build)':>8} {'':>6} {time.perf_counter() - started:8.2f}", flush=True)
+            continue
         target = out / f"cables.{fmt}"
         wall, peak = timed(site, fmt, target, args.jobs)
         data = target.read_bytes()
@@ -85,6 +99,7 @@ def main() -> None:
             f"{len(data) / 1e6:8.1f}{same}",
             flush=True,
         )
+    shutil.rmtree(site / "output", ignore_errors=True)
 
 
 if __name__ == "__main__":

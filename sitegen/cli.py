@@ -148,14 +148,14 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help/--version
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
     try:
+        if args.command == "export":
+            return _cmd_export(args)
         if args.command == "parse":
             return _cmd_parse(
                 args.files, as_json=args.json, strict=args.strict, repair=not args.no_repair
             )
         if args.command == "new":
             return _cmd_new(args.folder)
-        if args.command == "export":
-            return _cmd_export(args)
         if args.command in ("watch", "serve"):
             return _cmd_live(args)
         return _cmd_build(args, write=args.command == "build")
