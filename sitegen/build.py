@@ -287,6 +287,13 @@ class Site:
         loaded = load_content(self.config, found, cables, previous)
         return loaded, set(self._pending)
 
+    def load(self) -> Loaded:
+        """The content discovered, parsed, indexed and resolved, nothing rendered or saved
+        (``sitegen export``): files parsed by an earlier build are not parsed again."""
+        if not self._restored:
+            self._restore()
+        return self._load()[0]
+
     def whole(self, cable: Cable) -> Cable:
         """The cable with its text, from the cache (parsed again if the cache lost it)."""
         entry = self._parsed.get(cable.source)

@@ -20,10 +20,12 @@ from sitegen import __version__
 from sitegen.build import build
 from sitegen.config import Config, load_config
 from sitegen.diagnostics import format_report, worst
-from sitegen.errors import ConfigError, SitegenError
+from sitegen.errors import BuildError, ConfigError, SitegenError
+from sitegen.export import FORMATS, export
 from sitegen.model import Cable, cable_to_json
 from sitegen.parse import parse_file
 from sitegen.scaffold import new_site
+from sitegen.write import open_atomic
 
 if TYPE_CHECKING:  # imported by the commands that use them: a build starts faster
     from sitegen.serve import PreviewServer
@@ -77,6 +79,36 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--host", default="127.0.0.1", help="address to bind (default 127.0.0.1)")
     serve.add_argument("--port", type=int, default=8000, help="port (default 8000; 0: any free)")
     serve.add_argument("--poll", action="store_true", help="poll for changes (network mounts)")
+    export = commands.add_parser(
+        "export",
+        help="write the parsed archive and its reference graph as JSON, CSV or GraphML",
+        description="Write the parsed archive and its reference graph as data: a record per "
+        "cable (json, jsonl, csv) or the graph of references (graphml), cables in ID order. "
+        "Described in docs/export.md.",
+    )
+    export.add_argument(
+        "--format",
+        required=True,
+        choices=FORMATS,
+        help="json: one array; jsonl: one object per line; csv: one row per cable; "
+        "graphml: the reference graph",
+    )
+    export.add_argument(
+        "--out", metavar="FILE", help="file to write, atomically (default, or -: stdout)"
+    )
+    export.add_argument(
+        "--spreadsheet-safe",
+        action="store_true",
+        help="csv: put ' before a cell starting with = + - @ (no longer exact data)",
+    )
+    export.add_argument(
+        "--config", type=Path, metavar="F", help="configuration file (default: ./sitegen.toml)"
+    )
+    export.add_argument("--content", metavar="D", help="content folder (default: content)")
+    export.add_argument("--jobs", type=int, metavar="N", help="parallel jobs (default: all cores)")
+    export.add_argument("--strict", action="store_true", help="exit 1 on warnings too")
+    export.add_argument("--verbose", "-v", action="store_true", help="print info diagnostics too")
+    export.set_defaults(output=None, base_url=None)
     new = commands.add_parser(
         "new", help="create a ready-to-build site", description="Create a ready-to-build site."
     )
@@ -130,6 +162,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     except SystemExit as exc:  # argparse exits 2 on bad usage, 0 on --help/--version
         return int(exc.code) if isinstance(exc.code, int) else EXIT_USAGE
     try:
+        if args.command == "export":
+            return _cmd_export(args)
         if args.command == "parse":
             return _cmd_parse(
                 args.files, as_json=args.json, strict=args.strict, repair=not args.no_repair
@@ -189,6 +223,58 @@ def _cmd_build(args: argparse.Namespace, *, write: bool) -> int:
             f"{result.seconds:.2f} s",
             file=sys.stderr,
         )
+    if counts["error"] or (args.strict and counts["warning"]):
+        return EXIT_CONTENT
+    return EXIT_OK
+
+
+def _cmd_export(args: argparse.Namespace) -> int:
+    config = _config(args)
+    if args.jobs is not None and args.jobs < 1:
+        raise ConfigError("--jobs must be at least 1")
+    if args.spreadsheet_safe and args.format != "csv":
+        raise ConfigError("--spreadsheet-safe applies to --format csv only")
+    if args.out in (None, "-"):
+        target = "stdout"
+        try:
+            result = export(
+                config,
+                args.format,
+                sys.stdout.buffer,
+                jobs=args.jobs,
+                spreadsheet_safe=args.spreadsheet_safe,
+            )
+            sys.stdout.buffer.flush()
+        except BrokenPipeError:  # (``| head``): stop quietly, as other commands do
+            os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+            return EXIT_CONTENT
+    else:
+        target = args.out
+        try:
+            with open_atomic(Path(args.out)) as sink:
+                result = export(
+                    config,
+                    args.format,
+                    sink,
+                    jobs=args.jobs,
+                    spreadsheet_safe=args.spreadsheet_safe,
+                )
+        except OSError as exc:
+            raise BuildError(f"cannot write {args.out}: {exc.strerror or exc}") from exc
+    shown = [item for item in result.diagnostics if args.verbose or item[1].severity != "info"]
+    for line in format_report(shown):
+        print(line, file=sys.stderr)
+    counts = {
+        level: sum(1 for _, d in result.diagnostics if d.severity == level)
+        for level in ("error", "warning", "info")
+    }
+    print(
+        f"{result.cables} cables, {result.references} references "
+        f"({result.missing} cited cables not held) exported as {args.format} to {target}, "
+        f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes, "
+        f"{result.seconds:.2f} s",
+        file=sys.stderr,
+    )
     if counts["error"] or (args.strict and counts["warning"]):
         return EXIT_CONTENT
     return EXIT_OK

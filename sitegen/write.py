@@ -14,8 +14,11 @@ import json
 import os
 import shutil
 import threading
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from typing import BinaryIO
 
 from sitegen.errors import BuildError
 from sitegen.urls import Urls
@@ -57,15 +60,24 @@ def _previous(output: Path) -> dict[str, str]:
         return {}
 
 
-def _write_atomic(target: Path, data: bytes) -> None:
+@contextmanager
+def open_atomic(target: Path) -> Iterator[BinaryIO]:
+    """A file to write ``target`` through: a temporary file beside it, renamed over it when
+    the block ends normally and removed when it fails, so readers see the old file or the
+    new one whole (an export of a large archive is written while it is made)."""
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "wb") as handle:
-            handle.write(data)
+            yield handle
         os.replace(tmp, target)
-    except OSError:
+    except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def _write_atomic(target: Path, data: bytes) -> None:
+    with open_atomic(target) as handle:
+        handle.write(data)
 
 
 STAGING = ".sitegen-staging"
