@@ -21,6 +21,7 @@ from sitegen.build import build
 from sitegen.config import Config, load_config
 from sitegen.diagnostics import format_report, worst
 from sitegen.errors import ConfigError, SitegenError
+from sitegen.importer import QUOTES, import_cables
 from sitegen.model import Cable, cable_to_json
 from sitegen.parse import parse_file
 from sitegen.scaffold import new_site
@@ -96,6 +97,24 @@ def _parser() -> argparse.ArgumentParser:
     parse.add_argument(
         "--no-repair", action="store_true", help="do not compute the repaired reading text"
     )
+    source = commands.add_parser(
+        "import",
+        help="convert the release's cables.csv, or mirrored cable pages, into cable files",
+        description=(
+            "Convert the release's cables.csv, or a folder of the mirrored web site's cable"
+            " pages, into cable files; a re-import rewrites only the cables that changed."
+        ),
+    )
+    source.add_argument("source", metavar="SOURCE", type=Path, help="cables.csv, or a folder")
+    source.add_argument(
+        "--to", type=Path, metavar="D", help="cable folder (default: the site's content/cables)"
+    )
+    source.add_argument(
+        "--quotes",
+        choices=QUOTES,
+        default="auto",
+        help="how the CSV escapes quotes: doubled or with a backslash (default: read it)",
+    )
     return parser
 
 
@@ -122,6 +141,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             )
         if args.command == "new":
             return _cmd_new(args.folder)
+        if args.command == "import":
+            return _cmd_import(args.source, args.to, args.quotes)
         if args.command in ("watch", "serve"):
             return _cmd_live(args)
         return _cmd_build(args, write=args.command == "build")
@@ -261,6 +282,24 @@ def _cmd_live(args: argparse.Namespace) -> int:
         for thread in threads:
             thread.join(timeout=5)
     return EXIT_OK
+
+
+def _cmd_import(source: Path, to: Path | None, quotes: str) -> int:
+    if to is None:
+        to = load_config(root=Path.cwd()).content / "cables"
+    result = import_cables(source, to, quotes=quotes)
+    for line in format_report(result.diagnostics):
+        print(line, file=sys.stderr)
+    errors = sum(1 for _, d in result.diagnostics if d.severity == "error")
+    warnings = sum(1 for _, d in result.diagnostics if d.severity == "warning")
+    counts = result.counts
+    print(
+        f"{result.read} cables read ({result.source}): {counts.added} added, "
+        f"{counts.changed} changed, {counts.unchanged} unchanged, {result.skipped} skipped, "
+        f"{errors} errors, {warnings} warnings, {result.seconds:.2f} s",
+        file=sys.stderr,
+    )
+    return EXIT_CONTENT if result.skipped else EXIT_OK
 
 
 def _cmd_new(folder: Path) -> int:

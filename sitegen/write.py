@@ -57,7 +57,10 @@ def _previous(output: Path) -> dict[str, str]:
         return {}
 
 
-def _write_atomic(target: Path, data: bytes) -> None:
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write ``data`` to ``target`` through a temporary file renamed over it: a reader sees
+    the old file or the new one, never half of one (the temporary name starts with a dot,
+    so a crash leaves nothing that discovery would read)."""
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "wb") as handle:
@@ -138,7 +141,7 @@ class Output:
                 with open(target, "wb") as handle:
                     handle.write(data)
             else:
-                _write_atomic(target, data)
+                write_atomic(target, data)
         except OSError as exc:
             raise BuildError(
                 f"cannot write the site to {self.folder}: {exc.strerror or exc}"
@@ -216,7 +219,7 @@ class Output:
                 os.replace(self.staging / _flat(name), target)
             if written or stale or not (self.folder / MANIFEST).is_file():
                 manifest = self._manifest(hashes)
-                _write_atomic(self.folder / MANIFEST, manifest)
+                write_atomic(self.folder / MANIFEST, manifest)
                 self.manifest_digest = hashlib.sha256(manifest).hexdigest()
         except OSError as exc:
             raise BuildError(
