@@ -101,14 +101,18 @@ class CableFolder:
     def put(self, record: Record) -> Problem | None:
         """Write ``record`` if its file's bytes change; a warning when it replaces an earlier
         record of this import."""
-        path = self.folder / self._files.get(record.id, f"{record.id}.txt")
-        self._check_inside(path)
-        try:
-            old: bytes | None = path.read_bytes()
-        except FileNotFoundError:
-            old = None
-        except OSError as exc:
-            raise BuildError(f"cannot read {path}: {exc.strerror or exc}") from exc
+        known = self._files.get(record.id)
+        path = self.folder / (known or f"{record.id}.txt")
+        if known is not None and "/" in known:
+            self._check_inside(path)
+        old: bytes | None = None
+        if known is not None or record.id in self._seen:
+            try:
+                old = path.read_bytes()
+            except FileNotFoundError:
+                pass
+            except OSError as exc:
+                raise BuildError(f"cannot read {path}: {exc.strerror or exc}") from exc
         data = cable_text(record, _decoded(old)).encode("utf-8")
         earlier = self._seen.get(record.id)
         problem = None
@@ -141,11 +145,10 @@ class CableFolder:
         return problem
 
     def _check_inside(self, path: Path) -> None:
-        """Refuse a file whose folder leads out of the cable folder (through a link)."""
+        """Refuse a file in a sub-folder that leads out of the cable folder (a link)."""
         parent = path.parent
         if parent in self._parents:
             return
-        parent.mkdir(parents=True, exist_ok=True)
         if not parent.resolve().is_relative_to(self._root):
             raise BuildError(f"refusing to write through a link out of {self.folder}: {path}")
         self._parents.add(parent)

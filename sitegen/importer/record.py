@@ -61,10 +61,12 @@ def is_safe_file_id(cable_id: str) -> bool:
     space, so ``<ID>.txt`` stays in its folder), and an ID the build accepts as it is or
     once repaired (``09SECTION01OF03SANJOSE525``, a real ID of the release, is kept under
     its own name; the parser reads it as ``09SANJOSE525``)."""
+    if is_safe_id(cable_id):
+        return True
     if not _FILE_ID.match(cable_id):
         return False
     repaired = repair_id(cable_id)
-    return is_safe_id(cable_id) or (repaired is not None and is_safe_id(repaired))
+    return repaired is not None and is_safe_id(repaired)
 
 
 _FILE_ID = re.compile(r"^[0-9A-Z]{1,64}$")

@@ -34,11 +34,10 @@ FIELD_LIMIT = 16 << 20
 REPORT_EVERY = 256
 """Rows between two reports of the position (for the progress bar)."""
 
-# A quote escaped by a backslash that is not itself escaped.
-_BACKSLASH_QUOTE = re.compile(r'(?<!\\)(?:\\\\)*\\"')
+# Backslash pairs read left to right (so ``\\\\"`` is an escaped backslash, then a quote).
+_BACKSLASH_PAIR = re.compile(r'\\[\\"]')
 # A doubled quote inside a field (not an empty field ``,"",``, not after a backslash).
-_DOUBLED_QUOTE = re.compile(r'(?<![,\n\\])""(?![,\r\n])')
-_SURROGATE = re.compile("[\udc80-\udcff]")
+_DOUBLED_QUOTE = re.compile(r'[^,\n\\]""(?![,\r\n])')
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,7 +58,7 @@ def sniff(sample: bytes) -> CsvShape:
     """The shape of a file from its first bytes: the escaping seen more often wins (doubled
     quotes when there is no quote at all)."""
     text = sample.decode("utf-8", "replace")
-    backslashed = len(_BACKSLASH_QUOTE.findall(text))
+    backslashed = _BACKSLASH_PAIR.findall(text).count('\\"')
     doubled = len(_DOUBLED_QUOTE.findall(text))
     ends = text.count("\n")
     return CsvShape(backslash=backslashed > doubled, crlf=ends > 0 and text.count("\r\n") == ends)
@@ -138,7 +137,7 @@ def _record(
 ) -> Record | Problem:
     if len(row) != COLUMNS:
         return _bad(display, line, number, f"{len(row)} columns, expected {COLUMNS}")
-    if any(_SURROGATE.search(field) for field in row):
+    if not all(map(_encodes, row)):
         return _bad(display, line, number, "not valid UTF-8")
     _, created_text, cable_id, origin, classification, _references, header, body = row
     cable_id = cable_id.strip()
@@ -167,6 +166,17 @@ def _record(
     if shape.crlf:
         header, body = header.replace("\r\n", "\n"), body.replace("\r\n", "\n")
     return Record(cable_id, values, header.strip("\n"), body, display, line, number)
+
+
+def _encodes(field: str) -> bool:
+    """False for a field with bytes that were not UTF-8 (decoded as lone surrogates)."""
+    if field.isascii():
+        return True
+    try:
+        field.encode("utf-8")
+    except UnicodeEncodeError:
+        return False
+    return True
 
 
 def _bad(display: str, line: int, number: int, message: str) -> Problem:
