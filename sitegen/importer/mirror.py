@@ -50,13 +50,13 @@ _COMMENT = re.compile(r"<!--.*?-->", re.S)
 # The markup the site (and re-creations) put inside the text: links, inline emphasis,
 # stray table tags. Any other ``<`` is text.
 _MARKUP = re.compile(
-    r"<\s*/?\s*(?:a|b|i|u|em|strong|span|font|code|tt|small|big|sub|sup|"
+    r"</?(?:a|b|i|u|em|strong|span|font|code|tt|small|big|sub|sup|"
     r"table|tbody|thead|tfoot|tr|td|th|caption|col|colgroup)\b" + _ATTRIBUTES + ">",
     re.I,
 )
-_BR = re.compile(r"<\s*br\b" + _ATTRIBUTES + ">", re.I)
+_BR = re.compile(r"<br\b" + _ATTRIBUTES + ">", re.I)
 # A <br> followed by a line break stands for nothing more: the break is there already.
-_BR_BEFORE_BREAK = re.compile(r"<\s*br\b" + _ATTRIBUTES + r">(?=\n|&#[xX]0*[aA];|&#0*10;)", re.I)
+_BR_BEFORE_BREAK = re.compile(r"<br\b" + _ATTRIBUTES + r">(?=\n|&#[xX]0*[aA];|&#0*10;)", re.I)
 _KEY_OF_NAME = {
     "id": "Reference ID",
     "created": "Created",
