@@ -542,3 +542,16 @@ def test_cli_exit_codes_and_default_folder(
     capsys.readouterr()
     status = main(["import", "missing.csv"])
     assert capsys.readouterr().err == "sitegen: error: missing.csv: no such file or folder\n"
+
+
+def test_a_repeated_id_that_undoes_an_earlier_change_counts_as_unchanged(tmp_path: Path) -> None:
+    cable = _cable()
+    out = tmp_path / "out"
+    out.mkdir()
+    (out / "08BAKU129.txt").write_text(_expected(cable), encoding="utf-8")
+    source = write_csv(tmp_path / "cables.csv", [_cable(body="Changed."), cable])
+    result = import_cables(source, out)
+    counts = result.counts
+    assert (result.read, counts.added, counts.changed, counts.unchanged) == (2, 0, 0, 1)
+    assert [d.code for _, d in result.diagnostics] == ["duplicate-id"]
+    assert (out / "08BAKU129.txt").read_text(encoding="utf-8") == _expected(cable)

@@ -116,25 +116,11 @@ class CableFolder:
         data = cable_text(record, _decoded(old)).encode("utf-8")
         earlier = self._seen.get(record.id)
         problem = None
-        if earlier is None:
-            outcome = ADDED if old is None else UNCHANGED if old == data else CHANGED
-            if outcome == CHANGED and old is not None:
-                self._originals[record.id] = _digest(old)
-        else:
-            first, where = earlier
-            self.counts.add(first, -1)
-            problem = record.problem(
-                "warning", "duplicate-id", f"{record.id} is also {where}; the later one is kept"
-            )
-            if first == ADDED:
-                outcome = ADDED
-            elif first == UNCHANGED:
-                outcome = UNCHANGED if old == data else CHANGED
-                if outcome == CHANGED and old is not None:
-                    self._originals[record.id] = _digest(old)
-            else:
-                same = _digest(data) == self._originals[record.id]
-                outcome = UNCHANGED if same else CHANGED
+        if earlier is not None:
+            self.counts.add(earlier[0], -1)
+            message = f"{record.id} is also {earlier[1]}; the later one is kept"
+            problem = record.problem("warning", "duplicate-id", message)
+        outcome = self._outcome(record.id, earlier[0] if earlier else None, old, data)
         if old != data:
             try:
                 write_atomic(path, data)
@@ -143,6 +129,20 @@ class CableFolder:
         self._seen[record.id] = (outcome, record.where)
         self.counts.add(outcome)
         return problem
+
+    def _outcome(self, cable_id: str, first: int | None, old: bytes | None, data: bytes) -> int:
+        """What the import did to a cable's file so far, compared with the file before the
+        import: ``first`` is the outcome of an earlier record of the ID, ``old`` the file
+        now (as that record left it)."""
+        if first == ADDED or (first is None and old is None):
+            return ADDED
+        if first == CHANGED:
+            return UNCHANGED if _digest(data) == self._originals[cable_id] else CHANGED
+        if old == data:
+            return UNCHANGED
+        if old is not None:
+            self._originals[cable_id] = _digest(old)
+        return CHANGED
 
     def _check_inside(self, path: Path) -> None:
         """Refuse a file in a sub-folder that leads out of the cable folder (a link)."""
