@@ -525,7 +525,6 @@ def test_cli_exit_codes_and_default_folder(
 ) -> None:
     monkeypatch.chdir(tmp_path)
     source = write_csv(tmp_path / "cables.csv", [_cable()])
-    assert _import(capsys, "missing.csv")[0] == 2
     assert _import(capsys, "cables.csv", "--quotes", "single")[0] == 2
     assert main(["import"]) == 2
     capsys.readouterr()
@@ -539,9 +538,14 @@ def test_cli_exit_codes_and_default_folder(
     (tmp_path / "sitegen.toml").write_text('content_dir = "archive"\n')
     assert _import(capsys, str(source))[0] == 0
     assert (tmp_path / "archive" / "cables" / "08BAKU129.txt").is_file()
-    capsys.readouterr()
-    status = main(["import", "missing.csv"])
-    assert capsys.readouterr().err == "sitegen: error: missing.csv: no such file or folder\n"
+    assert _import(capsys, "cables.csv", "--to", "cables.csv") == (
+        2,
+        ["sitegen: error: cables.csv: not a folder"],
+    )
+    assert _import(capsys, "missing.csv") == (
+        2,
+        ["sitegen: error: missing.csv: no such file or folder"],
+    )
 
 
 def test_a_repeated_id_that_undoes_an_earlier_change_counts_as_unchanged(tmp_path: Path) -> None:

@@ -17,7 +17,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.errors import BuildError
+from sitegen.errors import BuildError, ConfigError
 from sitegen.importer.record import KEYS, Problem, Record
 from sitegen.parse.metadata import KNOWN_KEYS
 from sitegen.write import write_atomic
@@ -85,6 +85,8 @@ class CableFolder:
     imported replaces the earlier one (with a warning naming both)."""
 
     def __init__(self, folder: Path) -> None:
+        if folder.exists() and not folder.is_dir():
+            raise ConfigError(f"{folder}: not a folder")
         try:
             folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
