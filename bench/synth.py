@@ -16,6 +16,7 @@ from __future__ import annotations
 import argparse
 import random
 from bisect import bisect
+from collections.abc import Iterator
 from itertools import accumulate
 from pathlib import Path
 
@@ -208,8 +209,8 @@ def cable_text(
     )
 
 
-def generate(out: Path, cables: int, seed: int) -> int:
-    """Write ``cables`` synthetic cables into the site folder ``out``; returns the count."""
+def synthetic_cables(cables: int, seed: int) -> Iterator[tuple[str, int, str, str]]:
+    """``cables`` synthetic cables as (ID, year, post code, text), deterministic for ``seed``."""
     rng = random.Random(seed)
     posts_table = load_posts()
     posts = sorted(code for code in posts_table.by_code if code.isalpha() and len(code) <= 14)
@@ -221,7 +222,6 @@ def generate(out: Path, cables: int, seed: int) -> int:
     years = Weighted([str(y) for y in YEARS], [float(w) for w in YEARS.values()])
     serials: dict[tuple[int, str], int] = {}
     made: list[str] = []
-    folder = out / "content" / "cables"
     for _ in range(cables):
         year = int(years.pick(rng))
         post = post_weights.pick(rng)
@@ -230,12 +230,21 @@ def generate(out: Path, cables: int, seed: int) -> int:
         ) + rng.randint(1, 9)
         cable_id = f"{year % 100:02d}{post}{serial}"
         text = cable_text(rng, cable_id, year, post, made[-2000:], tags, posts[:300])
+        made.append(cable_id)
+        yield cable_id, year, post, text
+
+
+def generate(out: Path, cables: int, seed: int) -> int:
+    """Write ``cables`` synthetic cables into the site folder ``out``; returns the count."""
+    folder = out / "content" / "cables"
+    count = 0
+    for cable_id, year, _, text in synthetic_cables(cables, seed):
         path = folder / str(year) / f"{cable_id}.txt"
         path.parent.mkdir(parents=True, exist_ok=True)
         path.write_text(text, encoding="utf-8")
-        made.append(cable_id)
+        count += 1
     write_config(out, cables)
-    return len(made)
+    return count
 
 
 def write_config(out: Path, cables: int, search: bool = False) -> None:

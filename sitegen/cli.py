@@ -22,6 +22,7 @@ from sitegen.config import Config, load_config
 from sitegen.diagnostics import format_report, worst
 from sitegen.errors import BuildError, ConfigError, SitegenError
 from sitegen.export import FORMATS, export
+from sitegen.importer import QUOTES, import_cables
 from sitegen.model import Cable, cable_to_json
 from sitegen.parse import parse_file
 from sitegen.scaffold import new_site
@@ -142,6 +143,24 @@ def _parser() -> argparse.ArgumentParser:
         default=Path("output"),
         help="the site's folder (default: output)",
     )
+    source = commands.add_parser(
+        "import",
+        help="convert the release's cables.csv, or mirrored cable pages, into cable files",
+        description=(
+            "Convert the release's cables.csv, or a folder of the mirrored web site's cable"
+            " pages, into cable files; a re-import rewrites only the cables that changed."
+        ),
+    )
+    source.add_argument("source", metavar="SOURCE", type=Path, help="cables.csv, or a folder")
+    source.add_argument(
+        "--to", type=Path, metavar="D", help="cable folder (default: the site's content/cables)"
+    )
+    source.add_argument(
+        "--quotes",
+        choices=QUOTES,
+        default="auto",
+        help="how the CSV escapes quotes: doubled or with a backslash (default: read it)",
+    )
     return parser
 
 
@@ -172,6 +191,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_new(args.folder)
         if args.command == "verify":
             return _cmd_verify(args.folder)
+        if args.command == "import":
+            return _cmd_import(args.source, args.to, args.quotes)
         if args.command in ("watch", "serve"):
             return _cmd_live(args)
         return _cmd_build(args, write=args.command == "build")
@@ -379,6 +400,24 @@ def _cmd_verify(folder: Path) -> int:
         file=sys.stderr,
     )
     return EXIT_OK if found.intact else EXIT_CONTENT
+
+
+def _cmd_import(source: Path, to: Path | None, quotes: str) -> int:
+    if to is None:
+        to = load_config(root=Path.cwd()).content / "cables"
+    result = import_cables(source, to, quotes=quotes)
+    for line in format_report(result.diagnostics):
+        print(line, file=sys.stderr)
+    errors = sum(1 for _, d in result.diagnostics if d.severity == "error")
+    warnings = sum(1 for _, d in result.diagnostics if d.severity == "warning")
+    counts = result.counts
+    print(
+        f"{result.read} cables read ({result.source}): {counts.added} added, "
+        f"{counts.changed} changed, {counts.unchanged} unchanged, {result.skipped} skipped, "
+        f"{errors} errors, {warnings} warnings, {result.seconds:.2f} s",
+        file=sys.stderr,
+    )
+    return EXIT_CONTENT if result.skipped else EXIT_OK
 
 
 def _cmd_new(folder: Path) -> int:

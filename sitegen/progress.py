@@ -5,7 +5,8 @@ pipes and logs stay quiet."""
 from __future__ import annotations
 
 import sys
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
 from typing import TypeVar
 
 from tqdm import tqdm
@@ -34,3 +35,29 @@ def progress(items: Iterable[T], total: int, label: str, unit: str = "cable") ->
         for item in items:
             yield item
             bar.update(1)
+
+
+@contextmanager
+def progress_bytes(total: int, label: str) -> Iterator[Callable[[int], None]]:
+    """A bar by bytes, for work that streams one large file: the block gets a function to
+    call with the position reached (nothing is drawn when stderr is not a terminal)."""
+    if not sys.stderr.isatty():
+        yield lambda position: None
+        return
+    with tqdm(
+        total=total,
+        desc=label,
+        unit="B",
+        unit_scale=True,
+        unit_divisor=1024,
+        delay=DELAY,
+        leave=False,
+        file=sys.stderr,
+        dynamic_ncols=True,
+        mininterval=0.2,
+    ) as bar:
+
+        def moved(position: int) -> None:
+            bar.update(position - bar.n)
+
+        yield moved

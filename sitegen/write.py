@@ -64,7 +64,8 @@ def _previous(output: Path) -> dict[str, str]:
 def open_atomic(target: Path) -> Iterator[BinaryIO]:
     """A file to write ``target`` through: a temporary file beside it, renamed over it when
     the block ends normally and removed when it fails, so readers see the old file or the
-    new one whole (an export of a large archive is written while it is made)."""
+    new one whole (an export of a large archive is written while it is made; the temporary
+    name starts with a dot, so a crash leaves nothing that discovery would read)."""
     tmp = target.with_name(f".{target.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "wb") as handle:
@@ -75,7 +76,8 @@ def open_atomic(target: Path) -> Iterator[BinaryIO]:
         raise
 
 
-def _write_atomic(target: Path, data: bytes) -> None:
+def write_atomic(target: Path, data: bytes) -> None:
+    """Write ``data`` to ``target`` whole or not at all (see :func:`open_atomic`)."""
     with open_atomic(target) as handle:
         handle.write(data)
 
@@ -150,7 +152,7 @@ class Output:
                 with open(target, "wb") as handle:
                     handle.write(data)
             else:
-                _write_atomic(target, data)
+                write_atomic(target, data)
         except OSError as exc:
             raise BuildError(
                 f"cannot write the site to {self.folder}: {exc.strerror or exc}"
@@ -228,7 +230,7 @@ class Output:
                 os.replace(self.staging / _flat(name), target)
             if written or stale or not (self.folder / MANIFEST).is_file():
                 manifest = self._manifest(hashes)
-                _write_atomic(self.folder / MANIFEST, manifest)
+                write_atomic(self.folder / MANIFEST, manifest)
                 self.manifest_digest = hashlib.sha256(manifest).hexdigest()
         except OSError as exc:
             raise BuildError(
