@@ -28,7 +28,7 @@ from functools import cache
 from pathlib import Path
 from typing import Any, cast
 
-from sitegen import search
+from sitegen import cite, search
 from sitegen import state as saved_state
 from sitegen.archive import Archive, replaced
 from sitegen.cache import Cache, light
@@ -626,7 +626,8 @@ class Site:
         self, planner: Planner, renderer: Renderer, job: Job, stage: bool, force: bool
     ) -> tuple[Job, dict[str, str], list[str]]:
         """The files of a group, or of one page of it (``#N``): their hashes, and which of
-        them were put aside to be written."""
+        them were put aside to be written. A cable's group is its page, its JSON and its
+        citation files: they change together."""
         key, page = job
         out: dict[str, str] = {}
         fresh: list[str] = []
@@ -647,6 +648,9 @@ class Site:
             archive = planner.archive
             whole = planner.whole(key[1])  # the page above asked for it: it is remembered
             emit(self.urls.api_cable(key[1]), cable_json(archive, key[1], self.urls, whole))
+            entry = cite.citation_of(archive.cables[key[1]], key[1], self.config, self.urls)
+            for name, data in cite.files(entry, self.urls).items():
+                emit(name, data)
         return job, out, fresh
 
     def _extra_files(

@@ -32,6 +32,8 @@ TYPES = {
     ".xml": "application/xml",
     ".svg": "image/svg+xml",
     ".txt": "text/plain; charset=utf-8",
+    ".bib": "application/x-bibtex; charset=utf-8",
+    ".ris": "application/x-research-info-systems; charset=utf-8",
     ".png": "image/png",
     ".ico": "image/x-icon",
     ".woff2": "font/woff2",

@@ -97,6 +97,11 @@ class Urls:
         return f"cable/{cable_id}/"
 
     @staticmethod
+    def cable_file(cable_id: str, name: str) -> str:
+        """A file in a cable's folder, beside its page (``cable/08BAKU129/cite.bib``)."""
+        return f"cable/{cable_id}/{name}"
+
+    @staticmethod
     def api_cable(cable_id: str) -> str:
         return f"api/cables/{cable_id}.json"
 

@@ -19,7 +19,7 @@ from typing import Any
 
 from markupsafe import Markup
 
-from sitegen import search
+from sitegen import cite, search
 from sitegen.archive import Archive
 from sitegen.config import Config
 from sitegen.glossary import KIND_TITLES, KINDS, Glossary
@@ -442,7 +442,7 @@ class Planner:
                     "previous": self.summary(previous) if previous else None,
                     "next": self.summary(following) if following else None,
                     "json_path": self.urls.api_cable(cable_id),
-                    "cite": self.citation(c),
+                    "cite": self.citation(cable_id),
                 },
             },
         )
@@ -454,19 +454,30 @@ class Planner:
 
         return resolve
 
-    def citation(self, c: Cable) -> dict[str, str]:
-        url = (
-            f"{self.config.base_url}{self.urls.link(self.urls.cable(c.id or ''))}"
-            if self.config.base_url
-            else None
-        )
-        origin = c.origin or "US Department of State"
-        subject = c.subject or "Untitled"
-        when = human_date(c.created) or "undated"
-        text = f"{origin}, \u201c{subject},\u201d telegram {c.id}, {when}. {self.config.title}."
-        if url:
-            text += f" {url}."
-        return {"text": text, "url": url or ""}
+    def citation(self, cable_id: str) -> dict[str, Any]:
+        """The "Cite this cable" block and the head's citation tags. Without ``base_url`` the
+        text shows the page's path in place of its URL (a script in the page puts the
+        address it was opened at there)."""
+        entry = cite.citation_of(self.archive.cables[cable_id], cable_id, self.config, self.urls)
+        shown = entry.url or self.urls.link(self.urls.cable(cable_id))
+        return {
+            "text": cite.text(entry, shown),
+            "lead": cite.lead(entry),
+            "url": entry.url,
+            "shown_url": shown,
+            "path": self.urls.cable(cable_id),
+            "tail": cite.tail(),
+            "meta": cite.meta_tags(entry),
+            "files": [
+                {
+                    "format": f.label,
+                    "path": self.urls.cable_file(cable_id, f.name),
+                    "download": f"{cable_id}{f.suffix}",
+                    "type": f.media_type,
+                }
+                for f in cite.FILES.values()
+            ],
+        }
 
     # -- tags ----------------------------------------------------------------------------
 
@@ -953,5 +964,6 @@ def site_context(config: Config, archive: Archive) -> dict[str, object]:
         "icon": urls.static("favicon.svg"),
         "search": urls.search if config.search else None,
         "search_js": urls.static("search.js"),
+        "cite_js": urls.static("cite.js"),
         "cables": len(archive.cables),
     }
