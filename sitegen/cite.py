@@ -13,6 +13,7 @@ import json
 import re
 from dataclasses import dataclass
 from datetime import date
+from typing import Literal
 
 from sitegen.config import Config
 from sitegen.model import Cable
@@ -31,7 +32,11 @@ LANGUAGE = "en"
 """The cables' language (not the site's, which may be another)."""
 ACCESSED = "accessed [date]"
 """Left for the reader to fill: a build date would be wrong and would change the bytes."""
-INFERRED_NOTE = "Date inferred from the text, not read from a metadata header."
+DATE_NOTES = {
+    "text": "Date read from the cable's text (it has no metadata header).",
+    "estimate": "Date estimated by the archive: the cable states none.",
+}
+"""Why a date is not from a metadata header (see :attr:`Citation.date_source`)."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -72,9 +77,12 @@ class Citation:
     """The subject as written (capitals kept), or :data:`UNTITLED`."""
     author: str
     """The post the cable came from: an institution, never split into names."""
-    date: date | None
-    date_inferred: bool
-    """The date was read from the text or estimated rather than from a header."""
+    created: date | None
+    """The day the cable was written, as the parser has it (None: undated)."""
+    date_source: Literal["header", "text", "estimate"]
+    """Where the date comes from: a metadata header, the cable's text (its date-time group:
+    as good, but said so), or the parser's estimate (``created-estimated``: often right,
+    as it mostly counts back from the declassification date, but marked approximate)."""
     classification: str | None
     publisher: str
     """The archive: the site's title."""
@@ -83,8 +91,13 @@ class Citation:
 
     @property
     def notes(self) -> list[str]:
+        """What the formats carry as notes: the classification, where the date is from."""
         out = [f"Classification: {self.classification}."] if self.classification else []
-        return out + ([INFERRED_NOTE] if self.date and self.date_inferred else [])
+        return out + ([DATE_NOTES[self.date_source]] if self.date_source in DATE_NOTES else [])
+
+    @property
+    def estimated(self) -> bool:
+        return self.created is not None and self.date_source == "estimate"
 
 
 def citation_of(cable: Cable, cable_id: str, config: Config, urls: Urls) -> Citation:
@@ -95,13 +108,17 @@ def citation_of(cable: Cable, cable_id: str, config: Config, urls: Urls) -> Cita
             day = date.fromisoformat(cable.created[:10])
         except ValueError:
             day = None
+    source: Literal["header", "text", "estimate"] = "header"
+    if day is not None and cable.created_inferred:
+        estimated = any(d.code == "created-estimated" for d in cable.diagnostics)
+        source = "estimate" if estimated else "text"
     page = urls.link(urls.cable(cable_id))
     return Citation(
         id=cable_id,
         title=one_line(cable.subject or "") or UNTITLED,
         author=one_line(cable.origin or "") or AUTHOR_UNKNOWN,
-        date=day,
-        date_inferred=cable.created_inferred,
+        created=day,
+        date_source=source,
         classification=one_line(cable.classification or "") or None,
         publisher=one_line(config.title),
         url=f"{config.base_url}{page}" if config.base_url else None,
@@ -121,9 +138,9 @@ def lead(c: Citation) -> str:
     (CONFIDENTIAL), February 27, 2008, Archive, ``."""
     comma = "" if c.title[-1:] in ".?!" else ","  # “IS IT OVER?” telegram...
     kind = f"telegram {c.id}" + (f" ({c.classification})" if c.classification else "")
-    when = long_date(c.date) if c.date else "undated"
-    if c.date and c.date_inferred:
-        when += " (date inferred)"
+    when = long_date(c.created) if c.created else "undated"
+    if c.estimated:
+        when += " (date estimated)"
     return f"{c.author}, \u201c{c.title}{comma}\u201d {kind}, {when}, {c.publisher}, "
 
 
@@ -152,8 +169,8 @@ def meta_tags(c: Citation) -> list[tuple[str, str]]:
         ("citation_title", c.title),
         ("citation_author", c.author),
     ]
-    if c.date:
-        slashed = _slashed(c.date)
+    if c.created:
+        slashed = _slashed(c.created)
         tags += [("citation_date", slashed), ("citation_publication_date", slashed)]
     tags += [
         ("citation_publisher", c.publisher),
@@ -163,8 +180,8 @@ def meta_tags(c: Citation) -> list[tuple[str, str]]:
     if c.url:
         tags += [("citation_public_url", c.url), ("citation_fulltext_html_url", c.url)]
     tags += [("DC.title", c.title), ("DC.creator", c.author)]
-    if c.date:
-        tags.append(("DC.date", c.date.isoformat()))
+    if c.created:
+        tags.append(("DC.date", c.created.isoformat()))
     tags += [
         ("DC.identifier", c.id),
         ("DC.publisher", c.publisher),
@@ -214,18 +231,20 @@ def _bib_url(url: str) -> str:
 
 def bibtex(c: Citation) -> str:
     """A ``@misc`` entry keyed by the cable ID. The author and title are double-braced: the
-    author is an institution (not "Baku, Embassy") and the title keeps its capitals."""
+    author is an institution (not "Baku, Embassy") and the title keeps its capitals. An
+    estimated date is marked approximate in ``date`` as biblatex reads it."""
     fields: list[tuple[str, str]] = [
         ("author", f"{{{{{tex(c.author)}}}}}"),
         ("title", f"{{{{{tex(c.title)}}}}}"),
         ("type", f"{{{GENRE}}}"),
         ("number", f"{{{c.id}}}"),
     ]
-    if c.date:
+    if c.created:
+        approximate = "~" if c.estimated else ""  # biblatex reads EDTF: 2008-02-27~
         fields += [
-            ("date", f"{{{c.date.isoformat()}}}"),
-            ("year", f"{{{c.date.year}}}"),
-            ("month", _BIB_MONTHS[c.date.month - 1]),  # the styles' macro: printed as a name
+            ("date", f"{{{c.created.isoformat()}{approximate}}}"),
+            ("year", f"{{{c.created.year}}}"),
+            ("month", _BIB_MONTHS[c.created.month - 1]),  # the styles' macro: printed as a name
         ]
     fields += [
         ("organization", f"{{{tex(c.publisher)}}}"),  # what biblatex prints for @misc
@@ -248,8 +267,8 @@ def ris(c: Citation) -> str:
     """A ``GOVDOC`` (government document) record: one tag per line, every value on one line
     (:func:`one_line` made them so), ``ER`` last."""
     lines = [("TY", "GOVDOC"), ("ID", c.id), ("TI", c.title), ("AU", c.author)]
-    if c.date:
-        lines += [("PY", str(c.date.year)), ("DA", _slashed(c.date))]
+    if c.created:
+        lines += [("PY", str(c.created.year)), ("DA", _slashed(c.created))]
     lines += [("PB", c.publisher), ("DB", c.publisher), ("M3", GENRE), ("AN", c.id)]
     if c.url:
         lines.append(("UR", c.url))
@@ -262,17 +281,19 @@ def ris(c: Citation) -> str:
 
 
 def csl(c: Citation) -> dict[str, object]:
-    """The CSL-JSON item (what citeproc-js, pandoc and Zotero read). An inferred date is
-    marked ``circa`` and explained in ``note``."""
+    """The CSL-JSON item (what citeproc-js, pandoc and Zotero read). An estimated date is
+    marked ``circa``; ``note`` says where a date not from a header comes from."""
     item: dict[str, object] = {
         "id": c.id,
         "type": "document",
         "title": c.title,
         "author": [{"literal": c.author}],
     }
-    if c.date:
-        issued: dict[str, object] = {"date-parts": [[c.date.year, c.date.month, c.date.day]]}
-        if c.date_inferred:
+    if c.created:
+        issued: dict[str, object] = {
+            "date-parts": [[c.created.year, c.created.month, c.created.day]]
+        }
+        if c.estimated:
             issued["circa"] = True
         item["issued"] = issued
     item |= {"publisher": c.publisher, "number": c.id, "genre": GENRE, "language": LANGUAGE}
