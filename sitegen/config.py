@@ -21,7 +21,8 @@ class Config:
     title: str = "Cable archive"
     description: str = "An archive of diplomatic cables."
     base_url: str = ""
-    """Absolute URL the site is published at; used in the feed and sitemap only."""
+    """Absolute URL the site is published at: for the feed, the sitemap, canonical links and
+    citations (which leave the URL out without it)."""
     content_dir: str = "content"
     output_dir: str = "output"
     cache_dir: str = ".sitegen-cache"
