@@ -17,12 +17,8 @@ from typing import Literal
 
 from sitegen.config import Config
 from sitegen.model import Cable
+from sitegen.parse.dates import MONTH_NAMES
 from sitegen.urls import Urls
-
-MONTHS = [
-    "January", "February", "March", "April", "May", "June", "July", "August", "September",
-    "October", "November", "December",
-]  # fmt: skip
 
 AUTHOR_UNKNOWN = "US Department of State"
 """The author when the post is unknown: every cable is a State Department telegram."""
@@ -130,7 +126,7 @@ def citation_of(cable: Cable, cable_id: str, config: Config, urls: Urls) -> Cita
 
 def long_date(day: date) -> str:
     """``February 27, 2008``: the date as US citation styles write it."""
-    return f"{MONTHS[day.month - 1]} {day.day}, {day.year}"
+    return f"{MONTH_NAMES[day.month - 1]} {day.day}, {day.year}"
 
 
 def lead(c: Citation) -> str:
@@ -213,7 +209,6 @@ _TEX = str.maketrans(
 )
 # Pairs LaTeX typesets as one sign (``--`` a dash, two quotes a curly quote): kept apart.
 _LIGATURE = re.compile(r"(?<=-)(?=-)|(?<=`)(?=`)|(?<=')(?=')|(?<=[!?])(?=`)|(?<=,)(?=,)")
-_BIB_MONTHS = ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"]
 
 
 def tex(value: str) -> str:
@@ -244,7 +239,8 @@ def bibtex(c: Citation) -> str:
         fields += [
             ("date", f"{{{c.created.isoformat()}{approximate}}}"),
             ("year", f"{{{c.created.year}}}"),
-            ("month", _BIB_MONTHS[c.created.month - 1]),  # the styles' macro: printed as a name
+            # The styles' macro (``feb``): printed as the month's name.
+            ("month", MONTH_NAMES[c.created.month - 1][:3].lower()),
         ]
     fields += [
         ("organization", f"{{{tex(c.publisher)}}}"),  # what biblatex prints for @misc

@@ -26,24 +26,11 @@ from sitegen.glossary import KIND_TITLES, KINDS, Glossary
 from sitegen.markdown import render_markdown
 from sitegen.model import Cable
 from sitegen.parse.body import NUMBERED
+from sitegen.parse.dates import MONTH_NAMES
 from sitegen.posts import load_posts
 from sitegen.svg import Bar, histogram
 from sitegen.urls import Urls, relative, slug
 
-MONTH_NAMES = [
-    "January",
-    "February",
-    "March",
-    "April",
-    "May",
-    "June",
-    "July",
-    "August",
-    "September",
-    "October",
-    "November",
-    "December",
-]
 CLASSIFICATION_ORDER = [
     "SECRET//NOFORN",
     "SECRET",

@@ -36,6 +36,7 @@ from sitegen import cite
 from sitegen.build import Site as Builder
 from sitegen.config import load_config
 from sitegen.model import Cable as ModelCable
+from sitegen.parse.dates import MONTH_NAMES
 from sitegen.urls import Urls
 
 GOLDEN_CABLES = Path(__file__).parent / "golden" / "site" / "content" / "cables"
@@ -220,7 +221,7 @@ def read_page(data: bytes) -> CitePage:
 
 
 def us_date(day: tuple[int, int, int]) -> str:
-    return f"{cite.MONTHS[day[1] - 1]} {day[2]}, {day[0]}"
+    return f"{MONTH_NAMES[day[1] - 1]} {day[2]}, {day[0]}"
 
 
 # -- the tests -----------------------------------------------------------------------------
@@ -238,7 +239,7 @@ def test_files_read_back_by_their_parsers_say_what_the_cable_says(
         assert entry["ENTRYTYPE"] == "misc"
         assert (entry["title"], entry["author"]) == (known.title, known.author)
         assert (entry["number"], entry["type"]) == (cid, "Diplomatic cable")
-        assert (entry["year"], entry["month"]) == (str(y), cite.MONTHS[m - 1][:3].lower())
+        assert (entry["year"], entry["month"]) == (str(y), MONTH_NAMES[m - 1][:3].lower())
         approximate = "~" if known.source == "estimate" else ""
         assert entry["date"] == f"{y:04d}-{m:02d}-{d:02d}{approximate}"
         assert entry["publisher"] == entry["organization"] == TITLE

@@ -12,6 +12,11 @@ MONTHS = {
     )
 }
 _MONTH_ALT = "|".join(MONTHS)
+MONTH_NAMES = [
+    "January", "February", "March", "April", "May", "June", "July", "August", "September",
+    "October", "November", "December",
+]  # fmt: skip
+"""English month names, as pages and citations write dates."""
 
 # ``O 271345Z FEB 08``: precedence letters, day, hour, minute, zone, month, year.
 DTG = re.compile(
