@@ -93,6 +93,7 @@ class Citation:
 
     @property
     def estimated(self) -> bool:
+        """The date is the parser's estimate: every form marks it approximate."""
         return self.created is not None and self.date_source == "estimate"
 
 
