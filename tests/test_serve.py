@@ -4,14 +4,11 @@ from __future__ import annotations
 
 import http.client
 import json
-import os
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from minisite import Server, cable, make_site
-
-from sitegen.serve import resolve_request
 
 
 @pytest.fixture
@@ -108,16 +105,3 @@ def test_ctrl_c_stops_cleanly(server: Server) -> None:
     server.process.stderr.close()
     assert code == 0, said
     assert "stopping" in said
-
-
-def test_requests_resolve_inside_the_output_only(tmp_path: Path) -> None:
-    (tmp_path / "out" / "cable" / "X").mkdir(parents=True)
-    (tmp_path / "out" / "cable" / "X" / "index.html").write_text("x", encoding="utf-8")
-    (tmp_path / "secret.txt").write_text("secret", encoding="utf-8")
-    os.symlink(tmp_path / "secret.txt", tmp_path / "out" / "link.txt")
-    root = tmp_path / "out"
-    assert resolve_request(root, "/cable/X/") == (root / "cable/X/index.html").resolve()
-    assert resolve_request(root, "/cable/X") == (root / "cable/X/index.html").resolve()
-    assert resolve_request(root, "/../secret.txt") is None
-    assert resolve_request(root, "/link.txt") is None
-    assert resolve_request(root, "/cable/") is None
