@@ -29,7 +29,7 @@ from sitegen.scaffold import new_site
 from sitegen.write import open_atomic
 
 if TYPE_CHECKING:  # imported by the commands that use them: a build starts faster
-    from sitegen.serve import PreviewServer
+    from sitegen.serve import LiveState, PreviewServer
     from sitegen.watch import Outcome
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -331,12 +331,32 @@ def _problems(outcome: Outcome) -> str:
 
 def _cmd_live(args: argparse.Namespace) -> int:
     from sitegen.serve import LiveState, PreviewServer
-    from sitegen.watch import Watcher
 
     config = _config(args)
-    overrides = {"content_dir": args.content, "output_dir": args.output, "base_url": args.base_url}
-    serving = args.command == "serve"
     state = LiveState()
+    server: PreviewServer | None = None
+    if args.command == "serve":  # bound before the first build: a port in use fails at once
+        try:
+            server = PreviewServer(
+                (args.host, args.port), config.output, state, private=(config.cache, config.content)
+            )
+        except OSError as exc:
+            raise ConfigError(
+                f"cannot serve on {args.host} port {args.port}: {exc.strerror or exc}"
+            ) from exc
+    try:
+        return _live(args, config, state, server)
+    finally:
+        if server is not None:
+            server.server_close()
+
+
+def _live(
+    args: argparse.Namespace, config: Config, state: LiveState, server: PreviewServer | None
+) -> int:
+    from sitegen.watch import Watcher
+
+    overrides = {"content_dir": args.content, "output_dir": args.output, "base_url": args.base_url}
 
     def report(outcome: Outcome) -> None:
         _print_outcome(outcome, args.verbose)
@@ -350,23 +370,14 @@ def _cmd_live(args: argparse.Namespace) -> int:
     watcher = Watcher(
         args.config, config, poll=args.poll, jobs=args.jobs, on_build=report, overrides=overrides
     )
-    server: PreviewServer | None = None
     threads: list[threading.Thread] = []
+    serving: threading.Thread | None = None
     try:
         watcher.start()
-        if serving:
-            server = PreviewServer((args.host, args.port), config.output, state)
-            host, port = str(server.server_address[0]), server.server_address[1]
-            if args.host not in ("127.0.0.1", "localhost", "::1"):
-                print(
-                    f"warning: serving on {args.host}, reachable from other machines",
-                    file=sys.stderr,
-                )
-            print(
-                f"serving {config.output} at http://{host}:{port}/ (Ctrl-C to stop)",
-                file=sys.stderr,
-            )
-            threads.append(threading.Thread(target=server.serve_forever, name="sitegen-serve"))
+        if server is not None:
+            _announce(server, config)
+            serving = threading.Thread(target=server.serve_forever, name="sitegen-serve")
+            threads.append(serving)
         threads.append(threading.Thread(target=watcher.run, name="sitegen-watch"))
         for thread in threads:
             thread.start()
@@ -378,12 +389,29 @@ def _cmd_live(args: argparse.Namespace) -> int:
     finally:
         watcher.close()
         state.close()
-        if server is not None:
-            server.shutdown()
-            server.server_close()
-        for thread in threads:
+        started = [thread for thread in threads if thread.ident is not None]
+        if server is not None and serving in started:
+            server.shutdown()  # (it would wait forever for a loop never started)
+        for thread in started:  # Ctrl-C may come before they all started
             thread.join(timeout=5)
     return EXIT_OK
+
+
+def _announce(server: PreviewServer, config: Config) -> None:
+    """Where the site is served, and a warning when other machines can reach it."""
+    from sitegen.serve import exposed
+
+    host, port = str(server.server_address[0]), server.server_address[1]
+    if exposed(host):
+        where = "every address of this machine" if host in ("0.0.0.0", "::") else host
+        print(
+            f"warning: serving on {where}: anyone who can reach this machine over the network "
+            "can read the site. The preview server is for your own browser; bind 127.0.0.1 "
+            "(the default) unless you mean to share the preview.",
+            file=sys.stderr,
+        )
+    shown = f"[{host}]" if ":" in host else host
+    print(f"serving {config.output} at http://{shown}:{port}/ (Ctrl-C to stop)", file=sys.stderr)
 
 
 def _cmd_verify(folder: Path) -> int:

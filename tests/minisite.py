@@ -51,10 +51,10 @@ def make_site(root: Path, files: dict[str, str], config: str = "") -> Path:
 class Server:
     """A ``sitegen serve`` process on a free port."""
 
-    def __init__(self, root: Path) -> None:
+    def __init__(self, root: Path, *args: str) -> None:
         self.root = root
         self.process = subprocess.Popen(
-            [*SITEGEN, "serve", "--port", "0", "--config", str(root / "sitegen.toml")],
+            [*SITEGEN, "serve", "--port", "0", "--config", str(root / "sitegen.toml"), *args],
             stderr=subprocess.PIPE,
             stdout=subprocess.DEVNULL,
             text=True,
@@ -66,7 +66,7 @@ class Server:
         while time.monotonic() < deadline:
             line = self.process.stderr.readline()
             self.log.append(line)
-            found = re.search(r"http://127\.0\.0\.1:(\d+)/", line)
+            found = re.search(r"http://\[?[0-9a-f.:]+\]?:(\d+)/", line)
             if found:
                 self.port = int(found.group(1))
                 break

@@ -4,11 +4,13 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
+import subprocess
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from minisite import Server, cable, make_site
+from minisite import SITEGEN, Server, cable, make_site
 
 
 @pytest.fixture
@@ -105,3 +107,38 @@ def test_ctrl_c_stops_cleanly(server: Server) -> None:
     server.process.stderr.close()
     assert code == 0, said
     assert "stopping" in said
+
+
+def test_binds_loopback_and_says_nothing_of_it(server: Server) -> None:
+    said = "".join(server.log)
+    assert "http://127.0.0.1:" in said and "warning" not in said
+
+
+def test_bound_wider_it_warns(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", {"content/cables/08BAKU1.txt": cable("08BAKU1")})
+    wide = Server(site, "--host", "0.0.0.0")
+    try:
+        said = "".join(wide.log)
+        assert "warning: serving on every address of this machine" in said
+        assert "http://0.0.0.0:" in said
+        assert wide.get("/")[0] == 200
+    finally:
+        wide.close()
+
+
+def test_a_port_in_use_is_a_clear_error(tmp_path: Path) -> None:
+    site = make_site(tmp_path / "site", {"content/cables/08BAKU1.txt": cable("08BAKU1")})
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = str(taken.getsockname()[1])
+        done = subprocess.run(
+            [*SITEGEN, "serve", "--port", port, "--config", str(site / "sitegen.toml")],
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    assert done.returncode == 2
+    assert f"sitegen: error: cannot serve on 127.0.0.1 port {port}" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (site / "output").exists()  # refused before building
