@@ -235,7 +235,10 @@ def run(site: Path, requests: int, clients: int, rounds: int) -> None:
         assert port, "sitegen serve did not start"
         asks = plan(site / "output")
         status = process_status(server.pid)
-        print(f"{len(asks)} distinct requests; server RSS {status.get('VmRSS', '?')} at start")
+        print(
+            f"{len(asks)} distinct requests; server RSS {status.get('VmRSS', '?')}, "
+            f"{status.get('Threads', '?')} threads at start"
+        )
         for number in range(1, rounds + 1):
             result = load(port, asks, requests=requests, clients=clients)
             time.sleep(0.5)  # the last connections' threads end

@@ -651,7 +651,8 @@ def _gone(connection: socket.socket) -> bool:
 
 def _drain(connection: socket.socket) -> None:
     """Read and drop what the client still sends, a moment, after our last byte: closing
-    with unread input resets the connection, and the client may lose our answer."""
+    with unread input resets the connection, and the client may lose our answer (the
+    staged close of RFC 9112, section 9.6)."""
     with suppress(OSError):
         connection.shutdown(socket.SHUT_WR)
         end, received = time.monotonic() + LINGER_SECONDS, 0
