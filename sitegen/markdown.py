@@ -119,7 +119,10 @@ def _text(content: str) -> Token:
 
 
 def _renderer() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable("table")
+    # xhtmlOut off: HTML5 void elements (<hr>, <br>) without the XHTML slash the validator
+    # flags.
+    options = {"html": False, "typographer": False, "xhtmlOut": False}
+    md = MarkdownIt("commonmark", options).enable("table")
     md.core.ruler.push("cable_links", _cable_links)
     return md
 

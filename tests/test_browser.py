@@ -3,9 +3,10 @@ over HTTP on 127.0.0.1 by the standard library.
 
 A visitor's path through the site (home, a tag, a cable, a reference and back, the timeline
 down to a month, the switch between repaired and original text), every page free of console
-errors, page errors, failed requests and requests to any other host; the main page kinds at
-desktop and phone width (one h1, no horizontal scroll, an icon of their own) with screenshots in
-``test-artifacts/screenshots/``; the pages with the longest unbroken words at phone width.
+errors and warnings, page errors, failed requests and requests to any other host; the main
+page kinds at desktop and phone width (one h1, no horizontal scroll, an icon of their own)
+with screenshots in ``test-artifacts/screenshots/``; the pages with the longest unbroken words
+at phone width. The browser helpers are in ``browsing.py``.
 """
 
 from __future__ import annotations
@@ -13,58 +14,22 @@ from __future__ import annotations
 import json
 import re
 import shutil
-import threading
 from collections.abc import Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field
-from functools import partial
-from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any
 from urllib.parse import urlsplit
 
 import pytest
+from browsing import CHROMIUM, DESKTOP, PHONE, launched, served, tab
+from playwright.sync_api import Browser, Locator, Page
 from sitecheck import Site, build_corpus, corpus_site, in_archive_references, tag_slug
 
 from sitegen import search
 
-CHROMIUM = Path("/usr/bin/chromium")
 if not CHROMIUM.is_file():
     pytest.skip(f"no chromium at {CHROMIUM} (CI installs it in .ci/run)", allow_module_level=True)
-try:
-    from playwright.sync_api import (
-        Browser,
-        ConsoleMessage,
-        Locator,
-        Page,
-        Request,
-        Response,
-        Route,
-        sync_playwright,
-    )
-    from playwright.sync_api import Error as PlaywrightError
-except ImportError:  # pragma: no cover - the test extra installs it
-    pytest.skip("playwright is not installed (pip install -e '.[test]')", allow_module_level=True)
 
 ROOT = Path(__file__).resolve().parents[1]
 SCREENSHOTS = ROOT / "test-artifacts" / "screenshots"
-ARGS = [
-    "--no-sandbox",
-    "--disable-gpu",
-    "--disable-quic",
-    "--no-first-run",
-    "--disable-background-networking",
-    "--disable-component-update",
-    "--disable-sync",
-]
-DESKTOP = {"width": 1280, "height": 900}
-PHONE = {"width": 390, "height": 844}
-TIMEOUT_MS = 10_000
-
-
-class _QuietHandler(SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:
-        pass
 
 
 @pytest.fixture(scope="module")
@@ -78,84 +43,10 @@ def base_url(site: Site) -> Iterator[str]:
         yield url
 
 
-@contextmanager
-def served(folder: Path) -> Iterator[str]:
-    """``folder`` served on 127.0.0.1 at a free port, from a thread; shut down at the end."""
-    handler = partial(_QuietHandler, directory=str(folder))
-    server = ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    thread = threading.Thread(target=server.serve_forever, name="site-server", daemon=True)
-    thread.start()
-    try:
-        yield f"http://127.0.0.1:{server.server_address[1]}/"
-    finally:
-        server.shutdown()
-        server.server_close()
-        thread.join(timeout=10)
-
-
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        browser = p.chromium.launch(executable_path=str(CHROMIUM), args=ARGS)
-        try:
-            yield browser
-        finally:
-            browser.close()
-
-
-@dataclass  # no slots: Playwright stores a wrapper on the object of a bound handler
-class Watch:
-    """What went wrong in a tab: console errors, page errors, failed or foreign requests."""
-
-    problems: list[str] = field(default_factory=list)
-
-    def console(self, message: ConsoleMessage) -> None:
-        if message.type == "error":
-            self.problems.append(f"console error: {message.text} ({message.location})")
-
-    def page_error(self, error: PlaywrightError) -> None:
-        self.problems.append(f"page error: {error}")
-
-    def response(self, response: Response) -> None:
-        if response.status >= 400:
-            self.problems.append(f"HTTP {response.status}: {response.url}")
-
-    def failed(self, request: Request) -> None:
-        # A load the test's own next navigation cut short (the icon of a page just left)
-        # is not a failure of the site.
-        if request.failure != "net::ERR_ABORTED":
-            self.problems.append(f"request failed: {request.url} ({request.failure})")
-
-    def route(self, route: Route) -> None:
-        host = urlsplit(route.request.url).hostname
-        if host != "127.0.0.1":
-            self.problems.append(f"request to another host: {route.request.url}")
-            route.abort()
-        else:
-            route.continue_()
-
-
-@contextmanager
-def tab(browser: Browser, viewport: dict[str, int], *, javascript: bool = True) -> Iterator[Page]:
-    """A fresh page at ``viewport`` (``javascript``: with scripts running); on a clean exit,
-    fails the test on anything ``Watch`` saw."""
-    context = browser.new_context(
-        viewport={"width": viewport["width"], "height": viewport["height"]},
-        java_script_enabled=javascript,
-    )
-    watch = Watch()
-    context.route("**/*", watch.route)
-    page = context.new_page()
-    page.set_default_timeout(TIMEOUT_MS)
-    page.on("console", watch.console)
-    page.on("pageerror", watch.page_error)
-    page.on("response", watch.response)
-    page.on("requestfailed", watch.failed)
-    try:
-        yield page
-        assert not watch.problems, "the browser reported:\n" + "\n".join(watch.problems)
-    finally:
-        context.close()
+    with launched() as browser:
+        yield browser
 
 
 def _path(page: Page, base: str) -> str:

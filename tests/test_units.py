@@ -76,6 +76,17 @@ def test_histogram_is_escaped_static_svg() -> None:
     assert histogram([], "empty") == ""
 
 
+def test_a_histogram_of_links_is_a_group_of_named_links() -> None:
+    """axe's nested-interactive: links inside an ``img`` are hidden from a screen reader
+    yet take the focus."""
+    linked = histogram([Bar("2008", 3, "2008/"), Bar("2009", 1, "2009/")], "Per year")
+    assert 'role="group"' in linked
+    assert '<a href="2008/"><title>2008: 3 cables</title><rect ' in linked
+    assert "<title>2009: 1 cable</title>" in linked
+    assert '<text x="17" y="115" text-anchor="middle" aria-hidden="true">2008</text>' in linked
+    assert 'role="img"' in histogram([Bar("1", 2), Bar("2", 0, "2/")], "Per day")
+
+
 def test_tag_kinds_and_titles() -> None:
     assert kind_of("CLINTON, HILLARY") == "person"
     assert kind_of("AJ") == "country"
