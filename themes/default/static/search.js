@@ -46,11 +46,14 @@ async function start() {
     const pagefind = await import(new URL(bundles[0] + "pagefind.js", document.baseURI).href);
     await pagefind.options({ excerptLength: 28, mergeFilter: { shard: "0" } });
     await pagefind.init();
-    for (const [index, bundle] of bundles.entries()) {
-      if (index === 0) continue;
-      const url = new URL(bundle, document.baseURI).href;
-      await pagefind.mergeIndex(url, { mergeFilter: { shard: String(index) } });
-    }
+    // The shards load side by side: one after the other, a large archive waits for each.
+    await Promise.all(
+      bundles.slice(1).map((bundle, index) =>
+        pagefind.mergeIndex(new URL(bundle, document.baseURI).href, {
+          mergeFilter: { shard: String(index + 1) },
+        }),
+      ),
+    );
     // Loaded before the first search: without them a search counts no filter values.
     return [pagefind, await pagefind.filters()];
   })();
