@@ -55,7 +55,7 @@ def parser_fingerprint() -> str:
             if path.is_file() and path.suffix in (".py", ".csv"):
                 digest.update(path.relative_to(root).as_posix().encode())
                 digest.update(path.read_bytes())
-    for name in ("model.py", "posts.py", "tags.py"):
+    for name in ("model.py", "posts.py", "tags.py", "limits.py"):
         digest.update(Path(str(package.joinpath(name))).read_bytes())
     return digest.hexdigest()
 
