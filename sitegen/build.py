@@ -351,6 +351,8 @@ class Site:
             return Change(True, "Markdown pages added, removed or renamed"), set()
         if old.tag_slugs != {c: s for c, s in new.tag_slugs.items() if c in old.tag_slugs}:
             return Change(True, "tag paths changed"), set()
+        if old.class_slugs != {c: s for c, s in new.class_slugs.items() if c in old.class_slugs}:
+            return Change(True, "classification paths changed"), set()
         changed_templates = {
             name for name in set(theme) | set(self._theme)
             if name.startswith("templates/") and theme.get(name) != self._theme.get(name)

@@ -35,7 +35,7 @@ _PARAGRAPHS = _CABLE_FIELDS.index("paragraphs")
 _DIAGNOSTICS = _CABLE_FIELDS.index("diagnostics")
 _ARCHIVE_PLAIN = (
     "chronological", "aliases", "by_tag", "tag_slugs", "by_origin", "origin_names",
-    "by_classification", "by_year", "by_month", "cited_by", "unresolved",
+    "by_classification", "class_slugs", "by_year", "by_month", "cited_by", "unresolved",
 )  # fmt: skip
 
 
