@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 from sitegen import __version__
 from sitegen.build import build
 from sitegen.config import Config, load_config
-from sitegen.diagnostics import format_report, worst
+from sitegen.diagnostics import format_report, printable, worst
 from sitegen.errors import ConfigError, SitegenError
 from sitegen.model import Cable, cable_to_json
 from sitegen.parse import parse_file
@@ -142,7 +142,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_live(args)
         return _cmd_build(args, write=args.command == "build")
     except SitegenError as exc:
-        print(f"sitegen: error: {exc}", file=sys.stderr)
+        print(printable(f"sitegen: error: {exc}"), file=sys.stderr)
         return exc.exit_code
 
 
