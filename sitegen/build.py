@@ -473,11 +473,11 @@ class Site:
                 (self.config.output_dir, Diagnostic(0, "error", "search", self._search_problem))
             )
             self._search_problem = None
-        if self.cache.problem:
-            report.append(
-                (self.config.cache_dir, Diagnostic(0, "info", "cache", self.cache.problem))
-            )
-            self.cache.problem = None
+        report += [
+            (self.config.cache_dir, Diagnostic(0, "info", "cache", problem))
+            for problem in self.cache.problems
+        ]
+        self.cache.problems.clear()
         if check_headers:
             for cable in loaded.cables:
                 whole_cable = self.whole(cable)
