@@ -387,7 +387,16 @@ class Site:
 
         ``search_later``: leave the search index to :meth:`finish_search` (the watch loop
         reloads the browser first: indexing a shard takes seconds)."""
+        if not write:
+            return self._build(False, force, check_headers, search_later)
+        with self.output.exclusive():
+            return self._build(True, force, check_headers, search_later)
+
+    def _build(
+        self, write: bool, force: bool, check_headers: bool, search_later: bool
+    ) -> BuildResult:
         start = time.perf_counter()
+        recovered = self.output.recover() if write else None
         if not self._restored:
             self._restore()
         loaded, changed = self._load()
@@ -478,6 +487,10 @@ class Site:
             for problem in self.cache.problems
         ]
         self.cache.problems.clear()
+        if recovered:
+            report.append(
+                (self.config.output_dir, Diagnostic(0, "info", "interrupted-build", recovered))
+            )
         if check_headers:
             for cable in loaded.cables:
                 whole_cable = self.whole(cable)
@@ -510,7 +523,8 @@ class Site:
         if not self._search_due or self._archive is None:
             return
         self._search_due = False
-        self._index_search(self._archive, self._output_files(), self._extra, None, force=False)
+        with self.output.exclusive():
+            self._index_search(self._archive, self._output_files(), self._extra, None, force=False)
 
     def search_failed(self, message: str) -> None:
         """Report a search index that could not be made with the next build's diagnostics
@@ -599,7 +613,9 @@ class Site:
             return
         chunks = [jobs[i : i + _CHUNK] for i in range(0, len(jobs), _CHUNK)]
         _ACTIVE = (self, planner, renderer, stage, force)
-        assert self.output.known is not None  # read once here, not in every worker
+        # Read (the manifest) and decided (straight into place or staged) once, here,
+        # not in every worker.
+        _ = (self.output.known, self.output.direct)
         self.cache.close()  # each worker opens its own connection
         gc.collect()
         gc.freeze()  # the workers' copies of the archive stay shared
