@@ -40,6 +40,7 @@ PAYLOADS = [
     "&lt;xss-probe&gt; &amp; &#60;",
     "\u202eevil\u202c",
     "\u2028line\u2029",
+    "W" * 300,
 ]
 
 _URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "poster", "data", "srcset"}

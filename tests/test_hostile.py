@@ -47,13 +47,21 @@ def _build(root: Path) -> tuple[BuildResult, dict[str, bytes]]:
     return result, files
 
 
+def toml_string(text: str) -> str:
+    """``text`` as a TOML basic string (JSON's escapes would write surrogate pairs, which
+    TOML refuses, and leave DEL bare, which it refuses too)."""
+    escaped = text.replace("\\", "\\\\").replace('"', '\\"')
+    return '"' + re.sub(r"[\x00-\x1f\x7f]", lambda m: f"\\u{ord(m.group()):04x}", escaped) + '"'
+
+
 def _codes(result: BuildResult, source: str | None = None) -> set[str]:
     return {d.code for src, d in result.diagnostics if source is None or src == source}
 
 
 def test_every_field_of_every_kind_of_file_carries_payloads_as_text(tmp_path: Path) -> None:
-    """Each payload in the subject, TAGS, origin, references and body of a cable, in its
-    note, in a page's title, slug, description, date and body, and in the site's title."""
+    """Each payload in the subject, TAGS, origin, classification, references and body of
+    a cable, in its note, in a page's title, slug, description, date and body, and in the
+    site's title and description."""
     files: dict[str, str] = {}
     for n, payload in enumerate(PAYLOADS, start=1):
         cid = f"08BAKU{n}"
@@ -64,13 +72,13 @@ def test_every_field_of_every_kind_of_file_carries_payloads_as_text(tmp_path: Pa
             origin=payload,
             refs=f"A. {payload} B. BAKU {n + 1}",
             body=f"1. (C) {payload}\n\n2. (S) {payload}",
-        )
+        ).replace("Classification: CONFIDENTIAL", f"Classification: {payload}")
         files[f"content/notes/{cid}.md"] = f"{payload}\n\n[x](javascript:alert(1)) {payload}\n"
         files[f"content/pages/p{n}.md"] = (
             f"---\ntitle: {payload}\nslug: {payload}\ndescription: {payload}\n"
             f"date: {payload}\n---\n{payload}\n\n# {payload}\n\n* {payload}\n"
         )
-    title = json.dumps(" ".join(PAYLOADS[:8]))
+    title = toml_string(" ".join(PAYLOADS[:8]))
     root = make_site(tmp_path / "site", files, f"title = {title}\ndescription = {title}\n")
     result, out = _build(root)
     assert result.cables == len(PAYLOADS)
@@ -86,6 +94,18 @@ def test_every_field_of_every_kind_of_file_carries_payloads_as_text(tmp_path: Pa
     assert index["08BAKU1"]["subject"] == PAYLOADS[0]
     home = out["index.html"].decode()
     assert "{{ 7*7 }}" in html.unescape(home) and EVALUATED not in home
+
+
+@pytest.mark.parametrize(
+    "url", ["javascript:alert(1)//", "//x.org/", "x.org", 'https://x.org/"><xss-probe>']
+)
+def test_a_base_url_that_is_not_http_is_a_usage_error(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], url: str
+) -> None:
+    root = make_site(tmp_path / "site", {"content/cables/08BAKU1.txt": cable("08BAKU1")})
+    assert main(["build", "--config", str(root / "sitegen.toml"), "--base-url", url]) == 2
+    assert "base_url must be an http:// or https:// URL" in capsys.readouterr().err
+    assert not (root / "output").exists()
 
 
 def test_markdown_links_and_raw_html_do_nothing(tmp_path: Path) -> None:
@@ -310,7 +330,10 @@ def test_thousands_of_cables_with_one_id_give_a_short_report(
     assert b"S0<" in (root / "output/cable/08BAKU1/index.html").read_bytes()
 
 
-FIELDS = ["subject", "tags", "origin", "refs", "body", "note", "title", "slug", "site"]
+FIELDS = [
+    "subject", "tags", "origin", "classification", "refs", "body", "note", "title", "slug",
+    "site",
+]  # fmt: skip
 payload = st.one_of(
     st.sampled_from(PAYLOADS),
     st.lists(st.sampled_from(PAYLOADS), min_size=2, max_size=4).map(" ".join),
@@ -341,9 +364,9 @@ def test_any_mix_of_hostile_fields_builds_a_clean_site(
         origin=one_line("origin", "Embassy Baku"),
         refs=one_line("refs", "A. BAKU 2"),
         body=parts.get("body", "1. (C) Text.").replace("\x00", ""),
-    )
+    ).replace("CONFIDENTIAL", one_line("classification", "CONFIDENTIAL"), 1)
     page = f"---\ntitle: {one_line('title', 'T')}\nslug: {one_line('slug', 's')}\n---\nBody\n"
-    title = json.dumps(parts.get("site", "Archive"))
+    title = toml_string(parts.get("site", "Archive"))
     root = make_site(
         tmp_path_factory.mktemp("h") / "site",
         {
