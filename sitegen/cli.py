@@ -283,6 +283,12 @@ def _cmd_verify(folder: Path) -> int:
     from sitegen.verify import verify
 
     found = verify(folder)
+    if found.pending:
+        print(
+            f"{folder}: a build was stopped while it moved its files into place; "
+            "the next sitegen build completes the move",
+            file=sys.stderr,
+        )
     for name in found.missing:
         print(f"{folder / name}: missing", file=sys.stderr)
     for name in found.changed:

@@ -28,8 +28,10 @@ from minisite import SITEGEN, cable, make_site
 
 import sitegen.load
 from sitegen.build import Site, build
+from sitegen.cli import main
 from sitegen.config import load_config
 from sitegen.limits import read_limited
+from sitegen.verify import verify
 from sitegen.write import COMMIT, MANIFEST, STAGING
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -209,6 +211,10 @@ def test_a_build_killed_while_moving_files_into_place_is_completed_by_the_next(
     )
     assert child.returncode == -signal.SIGKILL, child.stderr
     assert_whole(root / "output")
+    assert verify(root / "output").pending
+    # Killed before its first rename, a build has changed no file yet; after, some files
+    # are the new ones, and verify says so.
+    assert main(["verify", str(root / "output")]) == (0 if number == 1 else 1)
     done = _run(root)
     assert done.returncode == 0, done.stderr
     assert_whole(root / "output")
