@@ -23,8 +23,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pytest
-from hostile import tree
 from minisite import SITEGEN, cable, make_site
+from payloads import tree
 
 import sitegen.load
 from sitegen.build import Site, build

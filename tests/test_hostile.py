@@ -1,7 +1,7 @@
 """Hostile content: whatever a cable, a page, a note or a file name holds, the build finishes
 in bounded time, reports it, writes nothing outside the output and no page carries it
 unescaped (issue 8, part 1). Each test names the promise it attacks; the checks shared by
-all are in ``tests/hostile.py``.
+all are in ``tests/payloads.py``.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ import time
 from pathlib import Path
 
 import pytest
-from hostile import EVALUATED, PAYLOADS, scan_output, tree
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from minisite import cable, make_site
+from payloads import EVALUATED, PAYLOADS, scan_output, tree
 
 from sitegen.archive import DUPLICATES_LISTED
 from sitegen.build import BuildResult, build
