@@ -344,7 +344,8 @@ def _mark(value: object, inferred: bool) -> str:
 
 
 def _print_cable(cable: Cable, out: TextIO) -> None:
-    """A human-readable summary of one parsed cable."""
+    """A human-readable summary of one parsed cable (what a terminal would act on in the
+    cable's text escaped, as in the report)."""
     rows: list[tuple[str, str]] = [
         ("id", _mark(cable.id, cable.id_inferred)),
         ("created", _mark(cable.created, cable.created_inferred)),
@@ -369,16 +370,16 @@ def _print_cable(cable: Cable, out: TextIO) -> None:
     ]
     if cable.aliases:
         rows.insert(1, ("aliases", ", ".join(cable.aliases)))
-    out.write(f"{cable.source}\n")
+    out.write(f"{printable(cable.source)}\n")
     for key, value in rows:
-        out.write(f"  {key:15} {value}\n")
+        out.write(f"  {key:15} {printable(value)}\n")
     for ref in cable.references:
         label = f"{ref.label}." if ref.label else "-"
         target = ref.id or "(not a cable)"
-        out.write(f"  {'reference':15} {label} {ref.text}  ->  {target}\n")
+        out.write(printable(f"  {'reference':15} {label} {ref.text}  ->  {target}") + "\n")
     if cable.summary:
         summary = cable.summary if len(cable.summary) <= 200 else cable.summary[:197] + "..."
-        out.write(f"  {'summary':15} {summary}\n")
+        out.write(f"  {'summary':15} {printable(summary)}\n")
     out.write("\n")
 
 

@@ -231,6 +231,17 @@ def test_a_report_line_never_holds_a_control_character() -> None:
     ]
 
 
+def test_sitegen_parse_prints_a_cable_without_terminal_controls(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    path = tmp_path / "x.txt"
+    path.write_text(cable("08BAKU1", subject="RED \x1b[31m\u202eTEXT\x9b2J"), encoding="utf-8")
+    assert main(["parse", str(path)]) == 0
+    out = capsys.readouterr().out
+    assert "\x1b" not in out and "\u202e" not in out and "\x9b" not in out
+    assert "RED \\x1b[31m\\u202eTEXT\\x9b2J" in out
+
+
 def test_links_out_of_content_and_odd_files_are_reported_not_read(tmp_path: Path) -> None:
     """A link out of the content folder (from cables, notes and pages), a link loop, a
     dangling link, a named pipe (reading it would block the build) and a folder named like
