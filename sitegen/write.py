@@ -110,8 +110,6 @@ class Output:
         self.manifest_digest = _digest_of(folder / MANIFEST)
         self._made: set[Path] = set()
         self._direct: bool | None = None
-        self._moving = False
-        """A commit's move into place has begun and not ended."""
 
     @property
     def known(self) -> dict[str, str]:
@@ -220,8 +218,10 @@ class Output:
         return digest, True
 
     def discard(self) -> None:
-        """Remove what a build staged and did not commit."""
-        if self.staging.exists():
+        """Remove what a build staged and did not commit. A move into place that began
+        (its ``COMMIT`` record there) and failed half-way stays: discarding it would leave
+        old and new files mixed under the old manifest; :meth:`recover` completes it."""
+        if self.staging.exists() and not (self.staging / COMMIT).exists():
             shutil.rmtree(self.staging, ignore_errors=True)
 
     def _manifest(self, hashes: dict[str, str]) -> bytes:
@@ -265,17 +265,16 @@ class Output:
         wrote): move the ``staged`` ones into place, write the manifest, remove the stale
         ones (see the module's note for the order, which a crash cannot break)."""
         with WRITING:
-            self._moving = False
             try:
-                return self._commit(hashes, staged)
+                result = self._commit(hashes, staged)
+            except BaseException:
+                self.discard()  # (a move that began stays, for recover() to complete)
+                raise
             finally:
-                if not self._moving:
-                    self.discard()
-                # else the move failed half-way: its record stays for the next build's
-                # recover() to complete (discarding would leave old and new files mixed).
-                self._moving = False
                 self._made.clear()
                 self._direct = None
+            shutil.rmtree(self.staging, ignore_errors=True)  # the move is complete
+            return result
 
     def _commit(self, hashes: dict[str, str], staged: set[str]) -> WriteResult:
         try:
@@ -297,9 +296,7 @@ class Output:
                     _write_atomic(self.staging / MANIFEST, manifest)
                     record = {"manifest": hashlib.sha256(manifest).hexdigest(), "stale": stale}
                     _write_atomic(self.staging / COMMIT, json.dumps(record).encode())
-                    self._moving = True
                     self._move(hashes, stale, staged=staged)
-                    self._moving = False
             except OSError as exc:
                 raise BuildError(
                     f"cannot write the site to {self.folder}: {exc.strerror or exc}"
@@ -345,9 +342,10 @@ class Output:
             except BuildError:
                 continue
             if path.is_file() and path.resolve().is_relative_to(root):
-                path.unlink()
-                removed += 1
-                _prune(path.parent, root)
+                with contextlib.suppress(OSError):  # left, not fatal: no page links to it
+                    path.unlink()
+                    removed += 1
+                    _prune(path.parent, root)
         return removed
 
 

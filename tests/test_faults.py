@@ -30,6 +30,7 @@ import sitegen.load
 from sitegen.build import Site, build
 from sitegen.cli import main
 from sitegen.config import load_config
+from sitegen.errors import BuildError
 from sitegen.limits import read_limited
 from sitegen.verify import verify
 from sitegen.write import COMMIT, MANIFEST, STAGING
@@ -218,6 +219,38 @@ def test_a_build_killed_while_moving_files_into_place_is_completed_by_the_next(
     done = _run(root)
     assert done.returncode == 0, done.stderr
     assert_whole(root / "output")
+    assert not (root / "output" / STAGING).exists()
+    assert tree(root / "output") == tree(_clean_copy(root, tmp_path / "clean"))
+
+
+def test_a_move_that_fails_half_way_is_kept_and_completed_by_the_next_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A rename that fails in the middle of the move (an I/O error): the build fails, the
+    move's record stays (discarding it would leave old and new files under the old
+    manifest) and the next build completes it."""
+    root = _small_site(tmp_path / "site")
+    build(load_config(root / "sitegen.toml"))
+    for i in range(1, 9):
+        (root / f"content/cables/08BAKU{i}.txt").write_text(_small_cable(i, f"NEW {i}"), "utf-8")
+    real = os.replace
+    moved: list[str] = []
+
+    def failing(source: str | Path, target: str | Path) -> None:
+        if STAGING in str(source) and not str(source).endswith(".tmp"):
+            moved.append(str(target))
+            if len(moved) == 4:
+                raise OSError(5, "Input/output error")
+        real(source, target)
+
+    monkeypatch.setattr(os, "replace", failing)
+    with pytest.raises(BuildError, match="Input/output error"):
+        build(load_config(root / "sitegen.toml"), jobs=1)
+    monkeypatch.undo()
+    assert (root / "output" / STAGING / COMMIT).is_file()
+    assert_whole(root / "output")
+    result = build(load_config(root / "sitegen.toml"), jobs=1)
+    assert "interrupted-build" in {d.code for _, d in result.diagnostics}
     assert not (root / "output" / STAGING).exists()
     assert tree(root / "output") == tree(_clean_copy(root, tmp_path / "clean"))
 
