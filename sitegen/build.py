@@ -21,6 +21,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -576,7 +577,7 @@ class Site:
                 work,
                 keep_index_url=not self.config.pretty_urls,
                 jobs=min(2, self.jobs or os.cpu_count() or 1),
-                scratch=self.config.cache,
+                scratch=self._scratch(),
             ):
                 gone += [n for n in by_shard.get(shard, []) if n not in bundle]
                 for name, data in bundle.items():
@@ -598,6 +599,14 @@ class Site:
             return again
         total = written.written + again.written
         return WriteResult(total, len(files) - total, written.removed + again.removed)
+
+    def _scratch(self) -> Path:
+        """Where Pagefind works (in the cache folder, on the output's file system), one
+        folder per output folder: emptied first, since a build killed while indexing left
+        its shards' files there (this build holds the output's lock, so none is in use)."""
+        scratch = self.cache.scratch(self.config.output)
+        shutil.rmtree(scratch, ignore_errors=True)
+        return scratch
 
     def _render(
         self, planner: Planner, renderer: Renderer, jobs: list[Job], stage: bool, force: bool

@@ -213,8 +213,11 @@ class Cache:
     # -- the state of the last build ---------------------------------------------------------
 
     def _state_path(self, output: Path) -> Path:
-        name = hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:16]
-        return self.folder / f"state-{name}.bin"
+        return self.folder / f"state-{_output_key(output)}.bin"
+
+    def scratch(self, output: Path) -> Path:
+        """A work folder for the build into ``output`` (the search index's shards)."""
+        return self.folder / f"scratch-{_output_key(output)}"
 
     def _journal_path(self, output: Path) -> Path:
         return self._state_path(output).with_suffix(".journal")
@@ -294,6 +297,11 @@ class Cache:
     def drop_state(self, output: Path) -> None:
         _remove(self._state_path(output))
         _remove(self._journal_path(output))
+
+
+def _output_key(output: Path) -> str:
+    """A name for an output folder in the cache folder (builds into several share it)."""
+    return hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:16]
 
 
 def _remove(path: Path) -> None:

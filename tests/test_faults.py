@@ -255,6 +255,20 @@ def test_a_move_that_fails_half_way_is_kept_and_completed_by_the_next_build(
     assert tree(root / "output") == tree(_clean_copy(root, tmp_path / "clean"))
 
 
+def test_what_a_killed_search_left_in_the_cache_is_removed(tmp_path: Path) -> None:
+    """Pagefind works in the cache folder; a build killed while it indexed left a shard's
+    files there (tens of megabytes each at scale): the next indexing removes them."""
+    root = _small_site(tmp_path / "site", 3)
+    (root / "sitegen.toml").write_text("search = true\n", encoding="utf-8")
+    site = Site(load_config(root / "sitegen.toml"))
+    leftover = site.cache.scratch(site.config.output) / "search-killed" / "0" / "bundle"
+    leftover.mkdir(parents=True)
+    (leftover / "pagefind.js").write_bytes(b"x" * 1000)
+    site.build()
+    assert not leftover.exists()
+    assert (root / "output/pagefind").is_dir()
+
+
 def _small_cable(i: int, subject: str, body: str = "1. (C) Text.") -> str:
     return cable(
         f"08BAKU{i}", subject=subject, created=f"2008-0{1 + i % 3}-1{i % 10} 10:00", body=body
