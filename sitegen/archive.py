@@ -45,9 +45,13 @@ class Archive:
     aliases: dict[str, str] = field(default_factory=dict)
     by_tag: dict[str, list[str]] = field(default_factory=dict)
     tag_slugs: dict[str, str] = field(default_factory=dict)
+    """The path segment of each TAGS code, unique (``tag/<slug>/``)."""
     by_origin: dict[str, list[str]] = field(default_factory=dict)
     origin_names: dict[str, str] = field(default_factory=dict)
     by_classification: dict[str, list[str]] = field(default_factory=dict)
+    class_slugs: dict[str, str] = field(default_factory=dict)
+    """The path segment of each classification, unique (``classification/<slug>/``): two
+    unusual classifications may slug alike (``<S>`` and ``S``)."""
     by_year: dict[int, list[str]] = field(default_factory=dict)
     by_month: dict[tuple[int, int], list[str]] = field(default_factory=dict)
     cited_by: dict[str, list[str]] = field(default_factory=dict)
@@ -113,6 +117,33 @@ def replaced(previous: Archive, swaps: list[tuple[Cable, Cable]]) -> Archive | N
     return replace(previous, cables=cables)
 
 
+DUPLICATES_LISTED = 10
+"""Files skipped for one ID that are reported one by one; the rest are counted in one line,
+so 50,000 copies of a cable make a report of a dozen lines."""
+
+
+def _duplicates(cid: str, kept: str, sources: list[str]) -> list[tuple[str, Diagnostic]]:
+    """The diagnostics of the files skipped because ``kept`` has their ID ``cid``."""
+    out = [
+        (
+            source,
+            Diagnostic(
+                0,
+                "error",
+                "duplicate-id",
+                f"{cid} is also {kept}; that file is kept and this one skipped",
+            ),
+        )
+        for source in sources[:DUPLICATES_LISTED]
+    ]
+    rest = sources[DUPLICATES_LISTED:]
+    if rest:
+        span = f"{rest[0]} ... {rest[-1]}" if len(rest) > 1 else rest[0]
+        message = f"{cid} is also the ID of {len(rest):,} more files, skipped too ({span})"
+        out.append((kept, Diagnostic(0, "error", "duplicate-id", message)))
+    return out
+
+
 def _chronological_key(cable: Cable) -> tuple[int, str, str]:
     return (0 if cable.created else 1, cable.created or "", cable.id or "")
 
@@ -121,6 +152,7 @@ def build_archive(cables: list[Cable], notes: list[Note], pages: list[MarkdownPa
     """Index ``cables`` (given in source order) and resolve their references."""
     archive = Archive()
     winners: dict[str, Cable] = {}
+    skipped: dict[str, list[str]] = {}
     for cable in cables:
         if cable.id is None:
             continue  # the parser reported it
@@ -138,20 +170,11 @@ def build_archive(cables: list[Cable], notes: list[Note], pages: list[MarkdownPa
             )
             continue
         if cable.id in winners:
-            kept = winners[cable.id]
-            archive.diagnostics.append(
-                (
-                    cable.source,
-                    Diagnostic(
-                        0,
-                        "error",
-                        "duplicate-id",
-                        f"{cable.id} is also {kept.source}; that file is kept and this one skipped",
-                    ),
-                )
-            )
+            skipped.setdefault(cable.id, []).append(cable.source)
             continue
         winners[cable.id] = cable
+    for cid, sources in skipped.items():
+        archive.diagnostics += _duplicates(cid, winners[cid].source, sources)
     ordered = sorted(winners.values(), key=_chronological_key)
     archive.chronological = [c.id for c in ordered if c.id]
     archive.cables = {c.id: c for c in sorted(ordered, key=lambda c: c.id or "") if c.id}
@@ -202,6 +225,7 @@ def build_archive(cables: list[Cable], notes: list[Note], pages: list[MarkdownPa
     archive.cited_by = {k: v for k, v in sorted(cited_by.items())}
     archive.unresolved = dict(sorted(unresolved.items()))
     archive.tag_slugs = _unique_slugs(list(archive.by_tag))
+    archive.class_slugs = _unique_slugs(list(archive.by_classification), lower=True)
 
     for note in notes:
         target = archive.resolve(note.cable_id)
@@ -235,12 +259,12 @@ def build_archive(cables: list[Cable], notes: list[Note], pages: list[MarkdownPa
     return archive
 
 
-def _unique_slugs(codes: list[str]) -> dict[str, str]:
-    """A path segment per TAGS code; codes that would share one get ``-2``, ``-3``..."""
+def _unique_slugs(codes: list[str], *, lower: bool = False) -> dict[str, str]:
+    """A path segment per code; codes that would share one get ``-2``, ``-3``..."""
     out: dict[str, str] = {}
     used: set[str] = set()
     for code in sorted(codes):
-        base = slug(code)
+        base = slug(code).lower() if lower else slug(code)
         candidate, n = base, 1
         while candidate in used:
             n += 1

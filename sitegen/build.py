@@ -21,6 +21,7 @@ from __future__ import annotations
 import gc
 import hashlib
 import os
+import shutil
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, replace
@@ -358,6 +359,8 @@ class Site:
             return Change(True, "Markdown pages added, removed or renamed"), set()
         if old.tag_slugs != {c: s for c, s in new.tag_slugs.items() if c in old.tag_slugs}:
             return Change(True, "tag paths changed"), set()
+        if old.class_slugs != {c: s for c, s in new.class_slugs.items() if c in old.class_slugs}:
+            return Change(True, "classification paths changed"), set()
         changed_templates = {
             name for name in set(theme) | set(self._theme)
             if name.startswith("templates/") and theme.get(name) != self._theme.get(name)
@@ -392,7 +395,16 @@ class Site:
 
         ``search_later``: leave the search index to :meth:`finish_search` (the watch loop
         reloads the browser first: indexing a shard takes seconds)."""
+        if not write:
+            return self._build(False, force, check_headers, search_later)
+        with self.output.exclusive():
+            return self._build(True, force, check_headers, search_later)
+
+    def _build(
+        self, write: bool, force: bool, check_headers: bool, search_later: bool
+    ) -> BuildResult:
         start = time.perf_counter()
+        recovered = self.output.recover() if write else None
         if not self._restored:
             self._restore()
         loaded, changed = self._load()
@@ -478,11 +490,15 @@ class Site:
                 (self.config.output_dir, Diagnostic(0, "error", "search", self._search_problem))
             )
             self._search_problem = None
-        if self.cache.problem:
+        report += [
+            (self.config.cache_dir, Diagnostic(0, "info", "cache", problem))
+            for problem in self.cache.problems
+        ]
+        self.cache.problems.clear()
+        if recovered:
             report.append(
-                (self.config.cache_dir, Diagnostic(0, "info", "cache", self.cache.problem))
+                (self.config.output_dir, Diagnostic(0, "info", "interrupted-build", recovered))
             )
-            self.cache.problem = None
         if check_headers:
             for cable in loaded.cables:
                 whole_cable = self.whole(cable)
@@ -515,7 +531,8 @@ class Site:
         if not self._search_due or self._archive is None:
             return
         self._search_due = False
-        self._index_search(self._archive, self._output_files(), self._extra, None, force=False)
+        with self.output.exclusive():
+            self._index_search(self._archive, self._output_files(), self._extra, None, force=False)
 
     def search_failed(self, message: str) -> None:
         """Report a search index that could not be made with the next build's diagnostics
@@ -567,7 +584,7 @@ class Site:
                 work,
                 keep_index_url=not self.config.pretty_urls,
                 jobs=min(2, self.jobs or os.cpu_count() or 1),
-                scratch=self.config.cache,
+                scratch=self._scratch(),
             ):
                 gone += [n for n in by_shard.get(shard, []) if n not in bundle]
                 for name, data in bundle.items():
@@ -590,6 +607,14 @@ class Site:
         total = written.written + again.written
         return WriteResult(total, len(files) - total, written.removed + again.removed)
 
+    def _scratch(self) -> Path:
+        """Where Pagefind works (in the cache folder, on the output's file system), one
+        folder per output folder: emptied first, since a build killed while indexing left
+        its shards' files there (this build holds the output's lock, so none is in use)."""
+        scratch = self.cache.scratch(self.config.output)
+        shutil.rmtree(scratch, ignore_errors=True)
+        return scratch
+
     def _render(
         self, planner: Planner, renderer: Renderer, jobs: list[Job], stage: bool, force: bool
     ) -> Iterator[tuple[Job, dict[str, str], list[str]]]:
@@ -604,7 +629,9 @@ class Site:
             return
         chunks = [jobs[i : i + _CHUNK] for i in range(0, len(jobs), _CHUNK)]
         _ACTIVE = (self, planner, renderer, stage, force)
-        assert self.output.known is not None  # read once here, not in every worker
+        # Read (the manifest) and decided (straight into place or staged) once, here,
+        # not in every worker.
+        _ = (self.output.known, self.output.direct)
         self.cache.close()  # each worker opens its own connection
         gc.collect()
         gc.freeze()  # the workers' copies of the archive stay shared

@@ -26,6 +26,7 @@ import os
 import pickle
 import sqlite3
 import sys
+import zlib
 from dataclasses import replace
 from functools import cache
 from importlib import resources
@@ -36,7 +37,7 @@ from sitegen import state as saved_state
 from sitegen.memory import collector_paused
 from sitegen.model import Cable
 
-SCHEMA = 2
+SCHEMA = 3
 _RECORDS = 200
 """Journal records at most before the state is written whole again."""
 _PYTHON = f"{sys.version_info[0]}.{sys.version_info[1]}"
@@ -55,7 +56,7 @@ def parser_fingerprint() -> str:
             if path.is_file() and path.suffix in (".py", ".csv"):
                 digest.update(path.relative_to(root).as_posix().encode())
                 digest.update(path.read_bytes())
-    for name in ("model.py", "posts.py", "tags.py"):
+    for name in ("model.py", "posts.py", "tags.py", "limits.py"):
         digest.update(Path(str(package.joinpath(name))).read_bytes())
     return digest.hexdigest()
 
@@ -78,15 +79,23 @@ def light(cable: Cable) -> Cable:
 
 
 def pack(cable: Cable) -> bytes:
-    """A whole cable for the store; the reading is stored only when it differs. Not
-    compressed: zlib at its fastest level costs a quarter of the parse and a tenth of the
-    render of a cable, for a store a third the size."""
+    """A whole cable for the store, behind a checksum of it (sqlite does not check what
+    it reads back: a damaged page would give another text); the reading is stored only
+    when it differs. Not compressed: zlib at its fastest level costs a quarter of the
+    parse and a tenth of the render of a cable, for a store a third the size."""
     stored = replace(cable, reading="") if cable.reading == cable.text else cable
-    return pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL)
+    data = pickle.dumps(stored, protocol=pickle.HIGHEST_PROTOCOL)
+    return zlib.crc32(data).to_bytes(4, "little") + data
 
 
 def unpack(blob: bytes) -> Cable:
-    cable: Cable = pickle.loads(blob)
+    """The cable :func:`pack` stored; ValueError when the bytes are not what it wrote."""
+    data = blob[4:]
+    if len(blob) < 4 or zlib.crc32(data).to_bytes(4, "little") != blob[:4]:
+        raise ValueError("a damaged cache entry")
+    cable = pickle.loads(data)
+    if not isinstance(cable, Cable):
+        raise ValueError("not a cable")
     if not cable.reading:
         cable.reading = cable.text
     return cable
@@ -98,7 +107,9 @@ class Cache:
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
-        self.problem: str | None = None
+        self.problems: list[str] = []
+        """What went wrong with the cache since the caller last looked (each costs time,
+        never the build): reported as ``info`` diagnostics."""
         self._db: sqlite3.Connection | None = None
         self._pid = 0
         self._sizes = (0, 0, 0)
@@ -129,10 +140,24 @@ class Cache:
                 self._db = db
                 return db
             except (sqlite3.Error, OSError) as exc:
-                self.problem = f"cache {path} unusable ({exc}); parsing without it"
+                self._note(f"cache {path} unusable ({exc}); parsing without it")
                 if attempt == 1:
-                    _remove(path)
+                    _remove_database(path)
         return None
+
+    def _note(self, problem: str) -> None:
+        if problem not in self.problems:
+            self.problems.append(problem)
+
+    def _damaged(self, exc: Exception) -> None:
+        """The database is damaged (sqlite said so reading it): removed, so the next
+        connection starts an empty one; the cables are parsed again."""
+        self._note(f"cache {self.folder / 'cables.sqlite'} damaged ({exc}); started again")
+        if self._db is not None and self._pid == os.getpid():
+            with contextlib.suppress(sqlite3.Error):
+                self._db.close()
+        self._db = None
+        _remove_database(self.folder / "cables.sqlite")
 
     def get(self, key: bytes) -> Cable | None:
         """The whole cable stored under ``key``, or None."""
@@ -141,8 +166,17 @@ class Cache:
             return None
         try:
             row = db.execute("SELECT data FROM cables WHERE key = ?", (key,)).fetchone()
-            return unpack(row[0]) if row else None
-        except (sqlite3.Error, pickle.UnpicklingError, EOFError, AttributeError):
+        except sqlite3.DatabaseError as exc:
+            self._damaged(exc)
+            return None
+        except sqlite3.Error:
+            return None
+        if not row:
+            return None
+        try:
+            return unpack(row[0])
+        except Exception as exc:  # any garbage: the file is parsed again
+            self._note(f"a damaged entry in the cable cache ({exc}); its file parsed again")
             return None
 
     def put(self, rows: list[tuple[bytes, bytes]]) -> None:
@@ -154,8 +188,12 @@ class Cache:
             db.execute("BEGIN")
             db.executemany("INSERT OR REPLACE INTO cables VALUES (?, ?)", rows)
             db.execute("COMMIT")
+        except sqlite3.DatabaseError as exc:
+            with contextlib.suppress(sqlite3.Error):
+                db.execute("ROLLBACK")
+            self._damaged(exc)
         except sqlite3.Error as exc:
-            self.problem = f"cache not updated: {exc}"
+            self._note(f"cache not updated: {exc}")
             with contextlib.suppress(sqlite3.Error):
                 db.execute("ROLLBACK")
 
@@ -175,8 +213,11 @@ class Cache:
     # -- the state of the last build ---------------------------------------------------------
 
     def _state_path(self, output: Path) -> Path:
-        name = hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:16]
-        return self.folder / f"state-{name}.bin"
+        return self.folder / f"state-{_output_key(output)}.bin"
+
+    def scratch(self, output: Path) -> Path:
+        """A work folder for the build into ``output`` (the search index's shards)."""
+        return self.folder / f"scratch-{_output_key(output)}"
 
     def _journal_path(self, output: Path) -> Path:
         return self._state_path(output).with_suffix(".journal")
@@ -184,16 +225,25 @@ class Cache:
     def load_state(self, output: Path) -> dict[str, Any] | None:
         """What the last build into ``output`` saved (its journal applied), or None (none,
         stale or unreadable)."""
+        path = self._state_path(output)
         try:
-            path = self._state_path(output)
             with open(path, "rb") as handle, collector_paused(keep=True):
                 state = saved_state.load(handle)
                 self._sizes = (path.stat().st_size, 0, 0)
                 with contextlib.suppress(OSError):
                     journal = self._journal_path(output).read_bytes()
-                    records = saved_state.replay(state, journal)
+                    records, whole = saved_state.replay(state, journal)
+                    if not whole:
+                        self._note(
+                            f"the journal of {path.name} ends in a damaged record (a build "
+                            "stopped while writing it?); the state is saved whole again"
+                        )
+                        records = _RECORDS  # the next save folds: nothing appended to garbage
                     self._sizes = (self._sizes[0], len(journal), records)
-        except Exception:  # missing, truncated, or of another version: never fatal
+        except (FileNotFoundError, saved_state.OtherFormat):
+            return None  # none yet, or of another version: not a problem
+        except Exception as exc:  # damaged, cut short, unreadable: never fatal
+            self._note(f"saved state {path.name} unreadable ({exc}); pages rendered again")
             return None
         if state.get("parser") != parser_fingerprint() or state.get("python") != _PYTHON:
             return None
@@ -238,7 +288,7 @@ class Cache:
             os.replace(tmp, path)
             self._sizes = (path.stat().st_size, 0, 0)
         except OSError as exc:
-            self.problem = f"cache state not saved: {exc.strerror or exc}"
+            self._note(f"cache state not saved: {exc.strerror or exc}")
             _remove(tmp)
             return None
         _remove(self._journal_path(output))  # its records name the replaced base
@@ -249,6 +299,18 @@ class Cache:
         _remove(self._journal_path(output))
 
 
+def _output_key(output: Path) -> str:
+    """A name for an output folder in the cache folder (builds into several share it)."""
+    return hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:16]
+
+
 def _remove(path: Path) -> None:
     with contextlib.suppress(OSError):
         path.unlink()
+
+
+def _remove_database(path: Path) -> None:
+    """An sqlite database and its write-ahead log (left alone, the log would bring the
+    old pages back into a new file of the same name)."""
+    for name in (path, path.with_name(path.name + "-wal"), path.with_name(path.name + "-shm")):
+        _remove(name)

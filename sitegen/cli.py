@@ -19,7 +19,7 @@ from typing import TYPE_CHECKING, NoReturn, TextIO
 from sitegen import __version__
 from sitegen.build import build
 from sitegen.config import Config, load_config
-from sitegen.diagnostics import format_report, worst
+from sitegen.diagnostics import format_report, printable, worst
 from sitegen.errors import BuildError, ConfigError, SitegenError
 from sitegen.export import FORMATS, export
 from sitegen.importer import QUOTES, import_cables
@@ -197,7 +197,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return _cmd_live(args)
         return _cmd_build(args, write=args.command == "build")
     except SitegenError as exc:
-        print(f"sitegen: error: {exc}", file=sys.stderr)
+        print(printable(f"sitegen: error: {exc}"), file=sys.stderr)
         return exc.exit_code
 
 
@@ -418,6 +418,12 @@ def _cmd_verify(folder: Path) -> int:
     from sitegen.verify import verify
 
     found = verify(folder)
+    if found.pending:
+        print(
+            f"{folder}: a build was stopped while it moved its files into place; "
+            "the next sitegen build completes the move",
+            file=sys.stderr,
+        )
     for name in found.missing:
         print(f"{folder / name}: missing", file=sys.stderr)
     for name in found.changed:
@@ -491,7 +497,8 @@ def _mark(value: object, inferred: bool) -> str:
 
 
 def _print_cable(cable: Cable, out: TextIO) -> None:
-    """A human-readable summary of one parsed cable."""
+    """A human-readable summary of one parsed cable (what a terminal would act on in the
+    cable's text escaped, as in the report)."""
     rows: list[tuple[str, str]] = [
         ("id", _mark(cable.id, cable.id_inferred)),
         ("created", _mark(cable.created, cable.created_inferred)),
@@ -516,16 +523,16 @@ def _print_cable(cable: Cable, out: TextIO) -> None:
     ]
     if cable.aliases:
         rows.insert(1, ("aliases", ", ".join(cable.aliases)))
-    out.write(f"{cable.source}\n")
+    out.write(f"{printable(cable.source)}\n")
     for key, value in rows:
-        out.write(f"  {key:15} {value}\n")
+        out.write(f"  {key:15} {printable(value)}\n")
     for ref in cable.references:
         label = f"{ref.label}." if ref.label else "-"
         target = ref.id or "(not a cable)"
-        out.write(f"  {'reference':15} {label} {ref.text}  ->  {target}\n")
+        out.write(printable(f"  {'reference':15} {label} {ref.text}  ->  {target}") + "\n")
     if cable.summary:
         summary = cable.summary if len(cable.summary) <= 200 else cable.summary[:197] + "..."
-        out.write(f"  {'summary':15} {summary}\n")
+        out.write(f"  {'summary':15} {printable(summary)}\n")
     out.write("\n")
 
 

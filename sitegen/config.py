@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import tomllib
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
@@ -93,6 +94,13 @@ def load_config(path: Path | None = None, root: Path | None = None, **overrides:
     if config.page_size < 1 or config.feed_size < 1:
         raise ConfigError(f"{path or CONFIG_NAME}: page_size and feed_size must be at least 1")
     if config.base_url:
+        if not re.match(r"https?://[^\s\"'<>]+$", config.base_url, re.IGNORECASE):
+            # It becomes links in every page, the feed and the sitemap: a script URL or
+            # stray quotes there would be a trap for every reader.
+            raise ConfigError(
+                f"{path or CONFIG_NAME}: base_url must be an http:// or https:// URL, "
+                f"not {config.base_url!r}"
+            )
         config = replace(config, base_url=config.base_url.rstrip("/") + "/")
     return config
 

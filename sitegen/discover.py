@@ -72,7 +72,11 @@ def _walk(folder: Path, suffix: str, root: Path, base: Path, out: Discovered) ->
             link = entry.is_symlink()
             if link and _outside_link(Path(entry.path), base, root, out):
                 continue
-            if entry.is_dir(follow_symlinks=link):
+            try:
+                folder_entry = entry.is_dir(follow_symlinks=link)
+            except OSError:  # a link loop: listed, and reading it says why it cannot be
+                folder_entry = False
+            if folder_entry:
                 stack.append((entry.path, f"{shown}/{name}"))
             elif name.endswith(suffix):
                 found.append(Source(entry.path, f"{shown}/{name}"))
@@ -80,12 +84,9 @@ def _walk(folder: Path, suffix: str, root: Path, base: Path, out: Discovered) ->
 
 
 def _outside_link(path: Path, base: Path, root: Path, out: Discovered) -> bool:
-    """Report a symbolic link that leaves the content folder; True when it does."""
-    try:
-        target = path.resolve()
-    except OSError:
-        target = None
-    if target is not None and target.is_relative_to(base):
+    """Report a symbolic link that leaves the content folder; True when it does. (A link
+    loop or a dangling link inside the folder is listed: reading it reports why not.)"""
+    if Path(os.path.realpath(path)).is_relative_to(base):
         return False
     out.problems.append(
         (

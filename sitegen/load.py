@@ -6,17 +6,20 @@ import gc
 import multiprocessing
 import os
 from dataclasses import dataclass, field
-from pathlib import Path, PurePath
+from pathlib import PurePath
 from typing import Any
 
 from sitegen.archive import Archive, MarkdownPage, Note, build_archive
 from sitegen.cache import Cache, content_key, light, pack
 from sitegen.config import Config
 from sitegen.discover import Discovered, Source
+from sitegen.limits import MAX_CABLE_BYTES, MAX_MARKDOWN_BYTES, ContentError, read_limited
 from sitegen.markdown import split_front_matter
 from sitegen.memory import collector_paused
 from sitegen.model import Cable, Diagnostic
-from sitegen.parse import parse_bytes, parse_file
+from sitegen.parse import parse_bytes
+from sitegen.parse.cable import unread
+from sitegen.parse.source import decode
 from sitegen.progress import progress
 from sitegen.urls import RESERVED, slug
 
@@ -33,16 +36,15 @@ class Loaded:
 
 
 def _read(source: Source, report: Report) -> str | None:
+    """A page or note's text; None (reported) when it cannot be read within the limits."""
     try:
-        return Path(source.path).read_bytes().decode("utf-8", errors="replace")
-    except OSError as exc:
-        report.append(
-            (
-                source.name,
-                Diagnostic(0, "error", "unreadable", f"cannot read file: {exc.strerror or exc}"),
-            )
-        )
+        data = read_limited(source.path, MAX_MARKDOWN_BYTES)
+    except ContentError as exc:
+        report.append((source.name, Diagnostic(0, "error", exc.code, exc.message)))
         return None
+    text, problems = decode(data)
+    report.extend((source.name, d) for d in problems)
+    return text
 
 
 def _pages(sources: list[Source], report: Report) -> list[MarkdownPage]:
@@ -132,10 +134,10 @@ def _parse_one(job: tuple[str, str, bool]) -> tuple[bytes, Cable, bytes | None]:
     cache had it)."""
     path, name, repair = job
     try:
-        data = Path(path).read_bytes()
-    except OSError:
-        cable = parse_file(path, name, repair=repair)  # the parser reports the reason
-        return content_key(name, b"\x00unreadable", repair), cable, None
+        data = read_limited(path, MAX_CABLE_BYTES)
+    except ContentError as exc:
+        marker = f"\x00not read\x00{exc.code}\x00{exc.message}".encode()
+        return content_key(name, marker, repair), unread(name, exc), None
     key = content_key(name, data, repair)
     if _WORKER_CACHE is not None:
         known = _WORKER_CACHE.get(key)

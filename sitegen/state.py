@@ -12,6 +12,10 @@ beside it what changed (:func:`delta` and :func:`record`: files read again, page
 made again, the cables swapped in the archive), which the next load applies in order. A
 record names the base it applies to and carries a checksum, so a record cut short by a
 crash, or one left from an older base, is ignored.
+
+The file starts with a mark and the format's number, and every chunk carries a CRC-32: a
+state of another version is told from a damaged one (reported), and damaged bytes are
+never read as a wrong page hash or a wrong subject.
 """
 
 from __future__ import annotations
@@ -19,13 +23,15 @@ from __future__ import annotations
 import hashlib
 import io
 import marshal
+import zlib
 from dataclasses import fields
 from typing import IO, Any
 
 from sitegen.archive import Archive, MarkdownPage, Note
 from sitegen.model import Cable, Diagnostic, Paragraph, Reference
 
-FORMAT = 2
+FORMAT = 3
+MAGIC = b"sitegen state\x00"
 _CHUNK = 10_000
 """Cables per marshalled chunk: the state is written and read a chunk at a time, so
 neither holds a second copy of every cable at once."""
@@ -35,7 +41,7 @@ _PARAGRAPHS = _CABLE_FIELDS.index("paragraphs")
 _DIAGNOSTICS = _CABLE_FIELDS.index("diagnostics")
 _ARCHIVE_PLAIN = (
     "chronological", "aliases", "by_tag", "tag_slugs", "by_origin", "origin_names",
-    "by_classification", "by_year", "by_month", "cited_by", "unresolved",
+    "by_classification", "class_slugs", "by_year", "by_month", "cited_by", "unresolved",
 )  # fmt: skip
 
 
@@ -94,9 +100,14 @@ def loads(data: bytes) -> dict[str, Any]:
     return load(io.BytesIO(data))
 
 
+class OtherFormat(ValueError):
+    """A state written by another version of sitegen: not damaged, only not readable."""
+
+
 def dump(state: dict[str, Any], handle: IO[bytes]) -> None:
     """Write ``state`` (the fields a :class:`sitegen.build.Site` saves) to ``handle``:
-    chunks of cables, then the rest, which refers to them by number."""
+    the mark, chunks of cables, then the rest, which refers to them by number."""
+    handle.write(MAGIC + FORMAT.to_bytes(2, "little"))
     table = _Table(handle)
     out = dict(state)
     out["_parsed"] = {
@@ -125,15 +136,18 @@ def dump(state: dict[str, Any], handle: IO[bytes]) -> None:
 def _write(handle: IO[bytes], item: Any) -> None:
     # Length-prefixed: marshal reading from a file object goes a few bytes at a time.
     data = marshal.dumps(item)
-    handle.write(len(data).to_bytes(8, "little"))
+    handle.write(len(data).to_bytes(8, "little") + zlib.crc32(data).to_bytes(4, "little"))
     handle.write(data)
 
 
 def _read(handle: IO[bytes]) -> Any:
-    size = int.from_bytes(handle.read(8), "little")
-    data = handle.read(size)
+    head = handle.read(12)
+    size = int.from_bytes(head[:8], "little")
+    data = handle.read(size) if len(head) == 12 else b""
     if len(data) != size or size == 0:
         raise EOFError("the state ends early")
+    if zlib.crc32(data).to_bytes(4, "little") != head[8:]:
+        raise ValueError("a damaged chunk")
     return marshal.loads(data)
 
 
@@ -158,7 +172,13 @@ def _items(handle: IO[bytes], kind: str) -> tuple[list[Cable], dict[str, Any]]:
 
 
 def load(handle: IO[bytes]) -> dict[str, Any]:
-    """The state :func:`dump` wrote; raises ValueError when it is not one."""
+    """The state :func:`dump` wrote; raises :class:`OtherFormat` when another version
+    wrote it, ValueError when it is not one (damaged, cut short)."""
+    head = handle.read(len(MAGIC) + 2)
+    if not head.startswith(MAGIC):
+        raise ValueError("not a saved state")
+    if int.from_bytes(head[len(MAGIC) :], "little") != FORMAT:
+        raise OtherFormat("a state of another format")
     cables, state = _items(handle, "state")
     state["_parsed"] = {
         name: (tuple(stamp), key, cables[n]) for name, (stamp, key, n) in state["_parsed"].items()
@@ -243,25 +263,26 @@ def _checksum(body: bytes) -> bytes:
     return hashlib.blake2b(body, digest_size=16).digest()
 
 
-def replay(state: dict[str, Any], journal: bytes) -> int:
+def replay(state: dict[str, Any], journal: bytes) -> tuple[int, bool]:
     """Apply to ``state`` (from :func:`load`) the records of ``journal`` made for its base,
-    in order, up to the first damaged one; returns how many applied."""
+    in order, up to the first damaged one; returns how many applied, and whether the
+    journal was whole (False: it ends in a damaged record, or garbage)."""
     applied, at = 0, 0
-    while at + 24 <= len(journal):
+    while at < len(journal):
         size = int.from_bytes(journal[at : at + 8], "little")
         body = journal[at + 24 : at + 24 + size]
         if len(body) != size or _checksum(body) != journal[at + 8 : at + 24]:
-            break  # cut short by a crash: what follows is not trusted
+            return applied, False  # cut short by a crash: what follows is not trusted
         at += 24 + size
         try:
             cables, change = _items(io.BytesIO(body), "delta")
         except ValueError:
-            break
+            return applied, False
         if change.get("_base") != state.get("_base"):
             continue  # a record of an earlier base
         _apply(state, cables, change)
         applied += 1
-    return applied
+    return applied, True
 
 
 def _apply(state: dict[str, Any], cables: list[Cable], change: dict[str, Any]) -> None:

@@ -11,8 +11,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-_SAFE_ID = re.compile(r"^\d{2}[A-Z]{1,40}\d{1,7}$")
+from sitegen.limits import MAX_SEGMENT
+
+_SAFE_ID = re.compile(r"\d{2}[A-Z]{1,40}\d{1,7}", re.ASCII)
 _UNSAFE = re.compile(r"[^A-Za-z0-9]+")
+_DEVICE = re.compile(r"CON|PRN|AUX|NUL|COM[1-9]|LPT[1-9]", re.IGNORECASE)
+"""Names Windows gives to devices: a folder so named cannot be copied there (nor checked
+out of git, nor unzipped)."""
 
 # First path segments the site uses itself: a Markdown page may not take them.
 RESERVED = frozenset(
@@ -42,13 +47,18 @@ RESERVED = frozenset(
 
 def is_safe_id(cable_id: str) -> bool:
     """An ID usable as a path segment: a canonical cable ID (digits, letters, digits)."""
-    return bool(_SAFE_ID.match(cable_id))
+    return bool(_SAFE_ID.fullmatch(cable_id))
 
 
 def slug(text: str) -> str:
     """A path segment for a TAGS code, post code or classification: ``CLINTON, HILLARY`` ->
-    ``CLINTON-HILLARY``, ``SECRET//NOFORN`` -> ``secret-noforn`` (classifications lower)."""
-    return _UNSAFE.sub("-", text).strip("-") or "-"
+    ``CLINTON-HILLARY``, ``SECRET//NOFORN`` -> ``secret-noforn`` (classifications lower).
+
+    ASCII letters, digits and ``-`` only, at most :data:`MAX_SEGMENT` of them, and never a
+    Windows device name (``CON`` -> ``CON_``): whatever the content, a safe file name
+    everywhere. Distinct texts may share a slug; their callers number them apart."""
+    out = _UNSAFE.sub("-", text).strip("-")[:MAX_SEGMENT].rstrip("-") or "-"
+    return f"{out}_" if _DEVICE.fullmatch(out) else out
 
 
 @dataclass(frozen=True, slots=True)
@@ -111,7 +121,7 @@ class Urls:
 
     @staticmethod
     def origin(code: str) -> str:
-        return f"origin/{code}/"
+        return f"origin/{slug(code)}/"
 
     @staticmethod
     def classification(class_slug: str) -> str:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.errors import BuildError, ConfigError
-from sitegen.write import MANIFEST, STAGING, check_path
+from sitegen.write import COMMIT, MANIFEST, STAGING, check_path
 
 _CHUNK = 1 << 20
 
@@ -29,6 +29,9 @@ class Verification:
     missing: list[str]
     changed: list[str]
     unlisted: list[str]
+    pending: bool = False
+    """A build was killed while it moved its files into place: each file is whole (the old
+    bytes or the new) and the next ``sitegen build`` completes the move."""
 
     @property
     def intact(self) -> bool:
@@ -83,4 +86,5 @@ def verify(folder: Path) -> Verification:
             name = file if here == "." else f"{here}/{file}"
             if name != MANIFEST and name not in listed:
                 unlisted.append(name)
-    return Verification(len(listed), missing, changed, sorted(unlisted))
+    pending = (folder / STAGING / COMMIT).is_file()
+    return Verification(len(listed), missing, changed, sorted(unlisted), pending)

@@ -29,7 +29,7 @@ from sitegen.parse.body import NUMBERED
 from sitegen.parse.dates import MONTH_NAMES
 from sitegen.posts import load_posts
 from sitegen.svg import Bar, histogram
-from sitegen.urls import Urls, relative, slug
+from sitegen.urls import Urls, relative
 
 CLASSIFICATION_ORDER = [
     "SECRET//NOFORN",
@@ -78,10 +78,6 @@ def page_window(number: int, total: int, around: int = 2) -> list[int]:
             out.append(0)
         out.append(k)
     return out
-
-
-def classification_slug(name: str) -> str:
-    return slug(name).lower()
 
 
 def _badge(name: str | None) -> str:
@@ -336,7 +332,7 @@ class Planner:
             {
                 "name": n,
                 "badge": _badge(n),
-                "path": self.urls.classification(classification_slug(n)),
+                "path": self.urls.classification(self.archive.class_slugs[n]),
                 "count": len(self.archive.by_classification[n]),
             }
             for n in names
@@ -391,10 +387,8 @@ class Planner:
                     "released_label": human_date(c.released),
                     "classification": c.classification,
                     "classification_inferred": c.classification_inferred,
-                    "classification_path": self.urls.classification(
-                        classification_slug(c.classification)
-                    )
-                    if c.classification
+                    "classification_path": self.urls.classification(a.class_slugs[c.classification])
+                    if c.classification in a.class_slugs
                     else None,
                     "badge": _badge(c.classification),
                     "origin": c.origin,

@@ -5,10 +5,19 @@ previous output as it was: changed files wait in a staging folder inside the out
 and are renamed over the old ones at the end; files whose bytes did not change are not
 touched. Files the previous build wrote (listed in
 its ``manifest.json``) and this one did not are removed; nothing else is ever deleted.
+
+The move into place is a commit that survives a crash: the new manifest and a ``COMMIT``
+record (the manifest's hash, the files to remove) are written to the staging folder first,
+so a full disk fails the build before any file moved; then the files are renamed, the
+manifest last but for the removals. A build killed during the move leaves every file whole
+(the old bytes or the new) and the record beside them; the next build completes the move
+(:meth:`Output.recover`) before it reads the manifest. A staging folder without a record
+is what a build killed earlier left: it is removed.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -18,10 +27,17 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
+from types import ModuleType
 from typing import BinaryIO
 
 from sitegen.errors import BuildError
 from sitegen.urls import Urls
+
+fcntl: ModuleType | None
+try:
+    import fcntl
+except ImportError:  # not on Windows: builds into one folder are not kept apart there
+    fcntl = None
 
 MANIFEST = Urls.manifest
 WRITING = threading.RLock()
@@ -85,6 +101,9 @@ def write_atomic(target: Path, data: bytes) -> None:
 STAGING = ".sitegen-staging"
 """Where the files of a build wait (inside the output folder, so a rename moves them) until
 every page has rendered; the preview server never serves it."""
+COMMIT = "COMMIT"
+"""In the staging folder: the record that the move into place has begun (JSON: the new
+manifest's SHA-256 and the files to remove)."""
 
 
 class Output:
@@ -103,6 +122,7 @@ class Output:
         self._lines: dict[str, str] = {}
         self.manifest_digest = _digest_of(folder / MANIFEST)
         self._made: set[Path] = set()
+        self._direct: bool | None = None
 
     @property
     def known(self) -> dict[str, str]:
@@ -123,9 +143,60 @@ class Output:
 
     @property
     def direct(self) -> bool:
-        """No earlier build to keep intact (no manifest): files go straight into place,
-        and there is nothing to move at the end."""
-        return not self.known
+        """No earlier build to keep intact (no manifest, nothing in the folder): files go
+        straight into place, and there is nothing to move at the end. Decided once a build
+        (before render workers fork), so every file of it goes the same way; a manifest
+        that cannot be read does not make a folder of files fair game."""
+        if self._direct is None:
+            self._direct = not (self.folder / MANIFEST).exists() and _empty(self.folder)
+        return self._direct
+
+    @contextlib.contextmanager
+    def exclusive(self) -> Iterator[None]:
+        """Held while a build writes the folder (an advisory lock on the folder itself): a
+        second build into it waits, and so does the build after one that was killed, until
+        the killed build's render workers, which inherit the lock, have finished the chunk
+        they were rendering and exited (they would stage stale files into its staging
+        folder otherwise)."""
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.folder, os.O_RDONLY)
+        except OSError as exc:
+            raise BuildError(
+                f"cannot create the output folder {self.folder}: {exc.strerror or exc}"
+            ) from exc
+        try:
+            if fcntl is not None:
+                fcntl.flock(fd, fcntl.LOCK_EX)
+            yield
+        finally:
+            os.close(fd)
+
+    def recover(self) -> str | None:
+        """Complete the move of a build killed while moving its files into place, or
+        remove what a build killed before it left staged; what was done, or None."""
+        staging = self.staging
+        if not staging.exists():
+            return None
+        record = _commit_record(staging)
+        with WRITING:
+            note = "removed the staged files of an interrupted build"
+            if record is not None:
+                _, stale = record
+                hashes = _previous(staging) or _previous(self.folder)
+                try:
+                    self._move(hashes, stale, every=True)
+                    note = "completed the move into place of an interrupted build"
+                except (OSError, BuildError) as exc:
+                    raise BuildError(
+                        f"cannot complete an interrupted build's move into {self.folder}: {exc}"
+                    ) from exc
+            shutil.rmtree(staging, ignore_errors=True)
+            self._known = None
+            self._direct = None
+            self._lines = {}
+            self.manifest_digest = _digest_of(self.folder / MANIFEST)
+        return note
 
     @property
     def staging(self) -> Path:
@@ -160,8 +231,10 @@ class Output:
         return digest, True
 
     def discard(self) -> None:
-        """Remove what a build staged and did not commit."""
-        if self.staging.exists():
+        """Remove what a build staged and did not commit. A move into place that began
+        (its ``COMMIT`` record there) and failed half-way stays: discarding it would leave
+        old and new files mixed under the old manifest; :meth:`recover` completes it."""
+        if self.staging.exists() and not (self.staging / COMMIT).exists():
             shutil.rmtree(self.staging, ignore_errors=True)
 
     def _manifest(self, hashes: dict[str, str]) -> bytes:
@@ -202,41 +275,79 @@ class Output:
 
     def commit(self, hashes: dict[str, str], staged: set[str]) -> WriteResult:
         """Make the folder hold exactly the files of ``hashes`` (plus files sitegen never
-        wrote): move the ``staged`` ones into place, remove the stale ones, write the
-        manifest."""
+        wrote): move the ``staged`` ones into place, write the manifest, remove the stale
+        ones (see the module's note for the order, which a crash cannot break)."""
         with WRITING:
             try:
-                return self._commit(hashes, set() if self.direct else staged, len(staged))
+                result = self._commit(hashes, staged)
+            except BaseException:
+                self.discard()  # (a move that began stays, for recover() to complete)
+                raise
             finally:
-                self.discard()
                 self._made.clear()
+                self._direct = None
+            shutil.rmtree(self.staging, ignore_errors=True)  # the move is complete
+            return result
 
-    def _commit(self, hashes: dict[str, str], staged: set[str], written: int) -> WriteResult:
+    def _commit(self, hashes: dict[str, str], staged: set[str]) -> WriteResult:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise BuildError(
                 f"cannot create the output folder {self.folder}: {exc.strerror or exc}"
             ) from exc
-        root = self.folder.resolve()
-        made: set[Path] = set()
+        written = len(staged)
         stale = sorted(set(self.known) - set(hashes) - {MANIFEST})
-        try:
-            for name in sorted(staged):
-                target = self.folder / check_path(name)
-                _make_parent(target, name, self.folder, made)
-                if target.is_symlink():
-                    target.unlink()
-                os.replace(self.staging / _flat(name), target)
-            if written or stale or not (self.folder / MANIFEST).is_file():
-                manifest = self._manifest(hashes)
-                write_atomic(self.folder / MANIFEST, manifest)
-                self.manifest_digest = hashlib.sha256(manifest).hexdigest()
-        except OSError as exc:
-            raise BuildError(
-                f"cannot write the site to {self.folder}: {exc.strerror or exc}"
-            ) from exc
+        if written or stale or not (self.folder / MANIFEST).is_file():
+            manifest = self._manifest(hashes)
+            try:
+                if self.direct:
+                    write_atomic(self.folder / MANIFEST, manifest)
+                else:
+                    # Before any file moves: a full disk fails here, with nothing changed.
+                    self.staging.mkdir(exist_ok=True)
+                    write_atomic(self.staging / MANIFEST, manifest)
+                    record = {"manifest": hashlib.sha256(manifest).hexdigest(), "stale": stale}
+                    write_atomic(self.staging / COMMIT, json.dumps(record).encode())
+                    self._move(hashes, stale, staged=staged)
+            except OSError as exc:
+                raise BuildError(
+                    f"cannot write the site to {self.folder}: {exc.strerror or exc}"
+                ) from exc
+            self.manifest_digest = hashlib.sha256(manifest).hexdigest()
         self.known = dict(hashes)
+        return WriteResult(written, len(hashes) - written, self._remove(stale))
+
+    def _move(
+        self,
+        hashes: dict[str, str],
+        stale: list[str],
+        *,
+        staged: set[str] | None = None,
+        every: bool = False,
+    ) -> None:
+        """Rename the staged files into place, then the staged manifest; with ``every``
+        (completing a killed build's move), each file of ``hashes`` still staged, and the
+        stale files removed too."""
+        made: set[Path] = set()
+        names = sorted(hashes) if every else sorted(staged or ())
+        for name in names:
+            source = self.staging / _flat(name)
+            if every and not source.exists():
+                continue  # moved before the build was killed, or unchanged
+            target = self.folder / check_path(name)
+            _make_parent(target, name, self.folder, made)
+            if target.is_symlink():
+                target.unlink()
+            os.replace(source, target)
+        if (self.staging / MANIFEST).exists():
+            os.replace(self.staging / MANIFEST, self.folder / MANIFEST)
+        if every:
+            self._remove(stale)
+
+    def _remove(self, stale: list[str]) -> int:
+        """Remove the files an earlier build wrote and this one did not."""
+        root = self.folder.resolve()
         removed = 0
         for name in stale:
             try:
@@ -244,10 +355,11 @@ class Output:
             except BuildError:
                 continue
             if path.is_file() and path.resolve().is_relative_to(root):
-                path.unlink()
-                removed += 1
-                _prune(path.parent, root)
-        return WriteResult(written, len(hashes) - written, removed)
+                with contextlib.suppress(OSError):  # left, not fatal: no page links to it
+                    path.unlink()
+                    removed += 1
+                    _prune(path.parent, root)
+        return removed
 
 
 def _make_parent(target: Path, name: str, folder: Path, made: set[Path]) -> None:
@@ -259,6 +371,35 @@ def _make_parent(target: Path, name: str, folder: Path, made: set[Path]) -> None
     if not target.parent.resolve().is_relative_to(folder.resolve()):
         raise BuildError(f"refusing to write through a link out of the output folder: {name}")
     made.add(target.parent)
+
+
+def _empty(folder: Path) -> bool:
+    """The folder does not exist or holds nothing (but a staging folder)."""
+    try:
+        with os.scandir(folder) as entries:
+            return all(entry.name == STAGING for entry in entries)
+    except FileNotFoundError:
+        return True
+    except OSError:
+        return False
+
+
+def _commit_record(staging: Path) -> tuple[str, list[str]] | None:
+    """The ``COMMIT`` record of a staging folder, when whole and its manifest is there
+    (staged or already moved): the manifest's hash and the files to remove."""
+    try:
+        record = json.loads((staging / COMMIT).read_text(encoding="utf-8"))
+        digest, stale = record["manifest"], record["stale"]
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    if not isinstance(digest, str) or not isinstance(stale, list):
+        return None
+    manifest = staging / MANIFEST
+    if not manifest.exists():
+        manifest = staging.parent / MANIFEST
+    if _digest_of(manifest) != digest:
+        return None
+    return digest, [str(name) for name in stale]
 
 
 def _json_string(text: str) -> str:

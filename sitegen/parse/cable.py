@@ -18,6 +18,7 @@ from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path, PurePath
 
+from sitegen.limits import MAX_CABLE_BYTES, MAX_REFERENCES, MAX_TAGS, ContentError, read_limited
 from sitegen.model import Cable, Diagnostic, Reference, Severity
 from sitegen.parse import body, dates, fields, ids
 from sitegen.parse.block import FieldsBlock, read_fields_block
@@ -58,18 +59,21 @@ class _Builder:
 
 
 def parse_file(path: str | Path, display: str | None = None, *, repair: bool = True) -> Cable:
-    """Read and parse one file; an unreadable file still gives a Cable with a diagnostic."""
+    """Read and parse one file; an unreadable file (or one past the size limit, or not a
+    regular file) still gives a Cable, with a diagnostic."""
     source = display if display is not None else str(path)
     try:
-        data = Path(path).read_bytes()
-    except OSError as exc:
-        cable = Cable(source=source)
-        reason = exc.strerror or type(exc).__name__
-        cable.diagnostics.append(
-            Diagnostic(0, "error", "unreadable", f"cannot read file: {reason}")
-        )
-        return cable
+        data = read_limited(str(path), MAX_CABLE_BYTES)
+    except ContentError as exc:
+        return unread(source, exc)
     return parse_bytes(data, source, repair=repair)
+
+
+def unread(source: str, problem: ContentError) -> Cable:
+    """The cable of a file that was not read: no values, the reason as an error."""
+    cable = Cable(source=source)
+    cable.diagnostics.append(Diagnostic(0, "error", problem.code, problem.message))
+    return cable
 
 
 def parse_bytes(data: bytes, source: str, *, repair: bool = True) -> Cable:
@@ -158,6 +162,7 @@ def _parse(b: _Builder, text: str, repair: bool) -> None:
     _decide_classification(b, meta, tx)
     _decide_origin(b, meta, tx, posts)
     _apply_header_lists(b, meta, posts)
+    _bound(b)
     _check_missing(b, found)
 
 
@@ -578,6 +583,40 @@ def _apply_header_lists(b: _Builder, meta: Metadata | None, posts: PostTable) ->
                 canonical = ids.repair_id(item)
                 refs.append(Reference(None, item, canonical, line))
         cable.references = refs
+
+
+_POST_CODE = re.compile(r"[A-Z]{1,40}", re.ASCII)
+
+
+def _bound(b: _Builder) -> None:
+    """What one file can make stays bounded (``sitegen/limits.py``): each TAGS code is a
+    page, and a post code is a folder name."""
+    cable = b.cable
+    if len(cable.tags) > MAX_TAGS:
+        b.report(
+            0,
+            "warning",
+            "too-many-tags",
+            f"{len(cable.tags):,} TAGS codes; the first {MAX_TAGS} are kept",
+        )
+        cable.tags = cable.tags[:MAX_TAGS]
+    if len(cable.references) > MAX_REFERENCES:
+        b.report(
+            0,
+            "warning",
+            "too-many-references",
+            f"{len(cable.references):,} references; the first {MAX_REFERENCES} are kept",
+        )
+        cable.references = cable.references[:MAX_REFERENCES]
+    code = cable.origin_code
+    if code and not _POST_CODE.fullmatch(code):
+        b.report(
+            0,
+            "warning",
+            "bad-post-code",
+            f"post code {code[:40]!r} is not 1 to 40 letters: no origin page",
+        )
+        cable.origin_code = None
 
 
 def _check_missing(b: _Builder, found: FieldsBlock) -> None:
