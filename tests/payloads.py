@@ -49,6 +49,10 @@ _FORBIDDEN_TAGS = {"iframe", "object", "embed", "base", "frame", "frameset", "ap
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")
 
 
+_THEME_SCRIPT = re.compile(r"(\.\./)*static/[a-z]+\.js")
+"""The theme's own scripts (search, citation), loaded from its static folder."""
+
+
 class _Scanner(HTMLParser):
     """Collects what in an HTML page could run or load something."""
 
@@ -81,7 +85,10 @@ class _Scanner(HTMLParser):
             self.problems.append(f"{where}: a refresh injected")
         if tag == "script":
             kind = values.get("type") or ""
-            if kind == "application/json" or (kind == "module" and values.get("src")):
+            source = values.get("src") or ""
+            if kind == "application/json" or (
+                kind in ("", "module") and _THEME_SCRIPT.fullmatch(source)
+            ):
                 self._script = kind
                 self._script_text = []
             else:
