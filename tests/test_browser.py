@@ -20,10 +20,13 @@ from urllib.parse import urlsplit
 
 import pytest
 from browsing import CHROMIUM, DESKTOP, PHONE, launched, served, tab
-from playwright.sync_api import Browser, Locator, Page
+from minisite import cable, make_site
+from playwright.sync_api import Browser, Dialog, Locator, Page
 from sitecheck import Site, build_corpus, corpus_site, in_archive_references, tag_slug
 
 from sitegen import search
+from sitegen.build import build
+from sitegen.config import load_config
 
 if not CHROMIUM.is_file():
     pytest.skip(f"no chromium at {CHROMIUM} (CI installs it in .ci/run)", allow_module_level=True)
@@ -500,3 +503,47 @@ def test_date_order_holds_across_the_index_shards(
             assert len(set(shown)) == len(shown)
             got = [cables[cid]["created"] or "0000" for cid in shown]
             assert got == expected[: len(got)], order
+
+
+def test_hostile_cable_text_stays_text_in_the_search_results(
+    browser: Browser, tmp_path: Path
+) -> None:
+    """Markup, script and template syntax in a cable's subject, tags, origin and text, found
+    by a search: the results show them as text (Pagefind's excerpt is the one piece put in
+    as HTML), nothing runs, no element is injected."""
+    payload = '<img src=x onerror="window.pwned=1"><script>window.pwned=2</script>{{ 7*7 }}'
+    root = make_site(
+        tmp_path / "site",
+        {
+            "content/cables/08BAKU1.txt": cable(
+                "08BAKU1",
+                subject=f"ZANZIBAR TALKS {payload}",
+                tags=f"PREL, {payload}",
+                origin=f"Embassy Baku {payload}",
+                body=f"1. (C) The zanzibar question {payload} and more zanzibar words.",
+            )
+        },
+        'title = "Hostile"\n',
+    )
+    result = build(load_config(root / "sitegen.toml"))
+    assert result.cables == 1
+    with served(root / "output") as url, tab(browser, DESKTOP) as page:
+        dialogs: list[str] = []
+
+        def seen(dialog: Dialog) -> None:
+            dialogs.append(dialog.message)
+            dialog.dismiss()
+
+        page.on("dialog", seen)
+        page.goto(url + "search/?q=zanzibar")
+        assert _results(page) == ["08BAKU1"]
+        results = page.locator("#search-results")
+        assert results.locator("img, script, iframe, svg").count() == 0
+        assert "ZANZIBAR TALKS <img" in results.locator("a.subject").inner_text()
+        excerpt = results.locator(".excerpt").first
+        assert excerpt.locator("mark").count() >= 1
+        assert "<script>" in excerpt.inner_text() or "onerror" in excerpt.inner_text()
+        facets = page.locator("#search-facets")
+        assert facets.locator("img, script").count() == 0
+        assert page.evaluate("window.pwned") is None
+        assert not dialogs
