@@ -71,6 +71,7 @@ async function start() {
   let results = listed([]);
   let shown = 0;
   let run = 0;
+  let queue = Promise.resolve(); // the searches asked of Pagefind, one after the other
 
   form.q.value = state.q;
   form.sort.value = state.sort;
@@ -158,7 +159,7 @@ async function start() {
       return;
     }
     status.textContent = "Searching…";
-    const found = await pagefind.search(state.q || null, options);
+    const found = await one(state.q || null, options);
     if (mine !== run || found === null) return;
     results = state.sort ? byDate(found, filters, state.sort) : listed(found.results);
     shown = 0;
@@ -184,6 +185,14 @@ async function start() {
     more.disabled = false;
   }
 
+  // Pagefind's searches one at a time: two at once (typing, then Enter) could leave the
+  // later one with no results while the other was loading the same index chunks.
+  function one(query, options) {
+    const next = queue.then(() => pagefind.search(query, options));
+    queue = next.catch(() => {});
+    return next;
+  }
+
   // The results of one search, in Pagefind's order (relevance).
   function listed(found) {
     return { total: found.length, slice: async (start, end) => found.slice(start, end) };
@@ -205,7 +214,7 @@ async function start() {
         const options = { filters: { ...filters, shard }, sort: { date: sort } };
         parts.set(
           shard,
-          pagefind.search(state.q || null, options).then((one) => one.results),
+          one(state.q || null, options).then((some) => some.results),
         );
       }
       return parts.get(shard);
