@@ -28,6 +28,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+from measure import failed, sitegen
 from synth import generate, write_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -94,31 +95,13 @@ def run_site(
             shutil.rmtree(site / folder, ignore_errors=True)
 
 
-_MEASURE = (
-    "import resource, subprocess, sys\n"
-    "done = subprocess.run(sys.argv[1:])\n"
-    "print('peak-kb', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
-    "sys.exit(done.returncode)\n"
-)
-
-
 def timed(site: Path, jobs: int | None, *extra: str) -> tuple[float, float, str]:
     """Wall seconds, peak RSS in MB of the build process or its largest worker, summary."""
-    command = [sys.executable, "-m", "sitegen", "build", *extra]
-    if jobs:
-        command += ["--jobs", str(jobs)]
-    started = time.perf_counter()
-    # A fresh parent per build: the largest resident set of this build's processes only.
-    done = subprocess.run(
-        [sys.executable, "-c", _MEASURE, *command], cwd=site, capture_output=True, text=True
-    )
-    wall = time.perf_counter() - started
+    arguments = ["build", *extra, *(["--jobs", str(jobs)] if jobs else [])]
+    done = sitegen(*arguments, cwd=site)
     if done.returncode not in (0, 1):
-        raise SystemExit(f"build failed in {site}:\n{done.stderr[-2000:]}")
-    lines = done.stderr.strip().splitlines()
-    peak = int(lines[-1].split()[1]) / 1024
-    summary = lines[-2] if len(lines) > 1 else ""
-    return wall, peak, summary
+        raise failed(f"build in {site}", done)
+    return done.wall, done.peak_mb, done.summary
 
 
 def report(

@@ -24,33 +24,20 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+from measure import failed, sitegen
 from synth import generate, write_config
 
 FORMATS = ("jsonl", "json", "csv", "graphml")
-_MEASURE = (
-    "import resource, subprocess, sys\n"
-    "done = subprocess.run(sys.argv[1:])\n"
-    "print('peak-kb', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
-    "sys.exit(done.returncode)\n"
-)
 
 
 def timed(site: Path, fmt: str, out: Path, jobs: int | None) -> tuple[float, float]:
-    """Wall seconds and peak RSS in MB of one ``sitegen export`` process (a fresh parent,
-    so the peak is this export's)."""
-    command = [sys.executable, "-m", "sitegen", "export", "--format", fmt, "--out", str(out)]
-    command += ["--config", str(site / "sitegen.toml")]
-    if jobs:
-        command += ["--jobs", str(jobs)]
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-c", _MEASURE, *command], capture_output=True, text=True, check=False
-    )
-    wall = time.perf_counter() - started
+    """Wall seconds and peak RSS in MB of one ``sitegen export`` process."""
+    arguments = ["export", "--format", fmt, "--out", str(out)]
+    arguments += ["--config", str(site / "sitegen.toml")]
+    done = sitegen(*arguments, *(["--jobs", str(jobs)] if jobs else []))
     if done.returncode not in (0, 1):
-        raise SystemExit(f"export failed:\n{done.stderr[-2000:]}")
-    peak = int(done.stderr.strip().splitlines()[-1].split()[1]) / 1024
-    return wall, peak
+        raise failed("export", done)
+    return done.wall, done.peak_mb
 
 
 def main() -> None:

@@ -22,7 +22,6 @@ import argparse
 import os
 import resource
 import shutil
-import subprocess
 import sys
 import time
 from collections.abc import Callable
@@ -31,6 +30,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "tests"))
+sys.path.insert(0, str(ROOT / "bench"))
+from measure import sitegen  # noqa: E402
 from minisite import cable  # noqa: E402
 
 from sitegen.limits import MAX_CABLE_BYTES  # noqa: E402
@@ -95,14 +96,6 @@ CASES: dict[str, Callable[[Path, argparse.Namespace], None]] = {
     "dupes": dupes,
 }
 
-_MEASURE = (
-    "import resource, subprocess, sys\n"
-    "done = subprocess.run(sys.argv[1:], capture_output=True, text=True)\n"
-    "sys.stderr.write(done.stderr)\n"
-    "print('peak-kb', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
-    "sys.exit(done.returncode)\n"
-)
-
 
 def main() -> None:
     parser = argparse.ArgumentParser(
@@ -119,23 +112,11 @@ def main() -> None:
         started = time.perf_counter()
         CASES[name](folder, args)
         made = time.perf_counter() - started
-        env = dict(os.environ, PYTHONPATH=str(ROOT))
-        command = [sys.executable, "-m", "sitegen", "build"]
-        started = time.perf_counter()
-        done = subprocess.run(
-            [sys.executable, "-c", _MEASURE, *command],
-            cwd=folder,
-            capture_output=True,
-            text=True,
-            env=env,
-        )
-        wall = time.perf_counter() - started
-        lines = done.stderr.strip().splitlines()
-        peak = int(lines[-1].split()[1]) / 1024
-        report = [line for line in lines[:-2] if ": error: " in line or ": warning: " in line]
+        done = sitegen("build", cwd=folder)
+        report = [line for line in done.lines[:-1] if ": error: " in line or ": warning: " in line]
         shown = next((r for r in report if "08BAKU2" in r or "duplicate" in r), "")
         print(
-            f"{name:>10} {made:7.1f} {wall:8.2f} {peak:8.0f} {len(lines) - 2:6d} "
+            f"{name:>10} {made:7.1f} {done.wall:8.2f} {done.peak_mb:8.0f} {len(done.lines) - 1:6d} "
             f"{done.returncode:5d}  {shown[:110]}",
             flush=True,
         )

@@ -17,12 +17,12 @@ import argparse
 import os
 import random
 import shutil
-import subprocess
 import sys
 import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
+from measure import failed, sitegen
 from synth import synthetic_cables
 
 from sitegen.posts import load_posts
@@ -32,12 +32,6 @@ CLASSIFICATIONS = {
     "S E C R E T": "SECRET//NOFORN",
     "UNCLAS": "UNCLASSIFIED",
 }
-_MEASURE = (
-    "import resource, subprocess, sys\n"
-    "done = subprocess.run(sys.argv[1:])\n"
-    "print('peak-kb', resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss, file=sys.stderr)\n"
-    "sys.exit(done.returncode)\n"
-)
 
 
 def main() -> None:
@@ -113,18 +107,10 @@ def _quoted(value: str, quotes: str) -> str:
 
 def timed(source: Path, out: Path) -> tuple[float, float, str]:
     """Wall seconds, peak RSS in MB and the summary line of one ``sitegen import``."""
-    command = [sys.executable, "-m", "sitegen", "import", str(source), "--to", str(out)]
-    # The sitegen of this checkout, whatever the current folder.
-    env = {**os.environ, "PYTHONPATH": str(Path(__file__).resolve().parent.parent)}
-    started = time.perf_counter()
-    done = subprocess.run(
-        [sys.executable, "-c", _MEASURE, *command], capture_output=True, text=True, env=env
-    )
-    wall = time.perf_counter() - started
-    lines = done.stderr.strip().splitlines()
+    done = sitegen("import", str(source), "--to", str(out))
     if done.returncode != 0:
-        raise SystemExit(f"import failed:\n{done.stderr[-2000:]}")
-    return wall, int(lines[-1].split()[1]) / 1024, lines[-2] if len(lines) > 1 else ""
+        raise failed("import", done)
+    return done.wall, done.peak_mb, done.summary
 
 
 if __name__ == "__main__":
