@@ -23,7 +23,7 @@ from sitegen.diagnostics import format_report, printable, worst
 from sitegen.errors import BuildError, ConfigError, SitegenError
 from sitegen.export import FORMATS, export
 from sitegen.importer import QUOTES, import_cables
-from sitegen.model import Cable, cable_to_json
+from sitegen.model import Cable, Diagnostic, cable_to_json
 from sitegen.parse import parse_file
 from sitegen.scaffold import new_site
 from sitegen.write import open_atomic
@@ -214,10 +214,22 @@ def _config(args: argparse.Namespace) -> Config:
     )
 
 
-def _cmd_build(args: argparse.Namespace, *, write: bool) -> int:
-    config = _config(args)
+def _check_jobs(args: argparse.Namespace) -> None:
     if args.jobs is not None and args.jobs < 1:
         raise ConfigError("--jobs must be at least 1")
+
+
+def _counts(diagnostics: Sequence[tuple[str, Diagnostic]]) -> dict[str, int]:
+    """How many diagnostics of each severity, for a command's summary line."""
+    return {
+        level: sum(1 for _, d in diagnostics if d.severity == level)
+        for level in ("error", "warning", "info")
+    }
+
+
+def _cmd_build(args: argparse.Namespace, *, write: bool) -> int:
+    config = _config(args)
+    _check_jobs(args)
     result = build(config, write=write, clean=args.clean, check_headers=not write, jobs=args.jobs)
     shown = [
         item
@@ -226,10 +238,7 @@ def _cmd_build(args: argparse.Namespace, *, write: bool) -> int:
     ]
     for line in format_report(shown):
         print(line, file=sys.stderr)
-    counts = {
-        level: sum(1 for _, d in result.diagnostics if d.severity == level)
-        for level in ("error", "warning", "info")
-    }
+    counts = _counts(result.diagnostics)
     problems = f"{counts['error']} errors, {counts['warning']} warnings, {counts['info']} notes"
     if result.written is not None:
         print(
@@ -251,8 +260,7 @@ def _cmd_build(args: argparse.Namespace, *, write: bool) -> int:
 
 def _cmd_export(args: argparse.Namespace) -> int:
     config = _config(args)
-    if args.jobs is not None and args.jobs < 1:
-        raise ConfigError("--jobs must be at least 1")
+    _check_jobs(args)
     if args.spreadsheet_safe and args.format != "csv":
         raise ConfigError("--spreadsheet-safe applies to --format csv only")
     if args.out in (None, "-"):
@@ -285,10 +293,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
     shown = [item for item in result.diagnostics if args.verbose or item[1].severity != "info"]
     for line in format_report(shown):
         print(line, file=sys.stderr)
-    counts = {
-        level: sum(1 for _, d in result.diagnostics if d.severity == level)
-        for level in ("error", "warning", "info")
-    }
+    counts = _counts(result.diagnostics)
     print(
         f"{result.cables} cables, {result.references} references "
         f"({result.missing} cited cables not held) exported as {args.format} to {target}, "
@@ -442,13 +447,11 @@ def _cmd_import(source: Path, to: Path | None, quotes: str) -> int:
     result = import_cables(source, to, quotes=quotes)
     for line in format_report(result.diagnostics):
         print(line, file=sys.stderr)
-    errors = sum(1 for _, d in result.diagnostics if d.severity == "error")
-    warnings = sum(1 for _, d in result.diagnostics if d.severity == "warning")
-    counts = result.counts
+    counts, found = result.counts, _counts(result.diagnostics)
     print(
         f"{result.read} cables read ({result.source}): {counts.added} added, "
         f"{counts.changed} changed, {counts.unchanged} unchanged, {result.skipped} skipped, "
-        f"{errors} errors, {warnings} warnings, {result.seconds:.2f} s",
+        f"{found['error']} errors, {found['warning']} warnings, {result.seconds:.2f} s",
         file=sys.stderr,
     )
     return EXIT_CONTENT if result.skipped else EXIT_OK
