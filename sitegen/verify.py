@@ -8,16 +8,13 @@ whatever the manifest names.
 
 from __future__ import annotations
 
-import hashlib
 import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
 from sitegen.errors import BuildError, ConfigError
-from sitegen.write import COMMIT, MANIFEST, STAGING, check_path
-
-_CHUNK = 1 << 20
+from sitegen.write import COMMIT, MANIFEST, STAGING, check_path, sha256_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,14 +52,6 @@ def read_manifest(folder: Path) -> dict[str, str]:
     for name in files:
         check_path(name)  # a manifest naming "../x" is refused, never followed
     return dict(files)
-
-
-def sha256_of(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        while chunk := handle.read(_CHUNK):
-            digest.update(chunk)
-    return digest.hexdigest()
 
 
 def verify(folder: Path) -> Verification:

@@ -415,9 +415,15 @@ def _flat(name: str) -> str:
     return hashlib.sha1(name.encode("utf-8"), usedforsecurity=False).hexdigest()
 
 
+def sha256_of(path: Path) -> str:
+    """A file's SHA-256, read a block at a time (a manifest, or any file of a site)."""
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
 def _digest_of(path: Path) -> str | None:
     try:
-        return hashlib.sha256(path.read_bytes()).hexdigest()
+        return sha256_of(path)
     except OSError:
         return None
 
