@@ -227,6 +227,11 @@ def _counts(diagnostics: Sequence[tuple[str, Diagnostic]]) -> dict[str, int]:
     }
 
 
+def _status(counts: dict[str, int], strict: bool) -> int:
+    """The exit status of the content's diagnostics: 1 on errors (warnings too, strict)."""
+    return EXIT_CONTENT if counts["error"] or (strict and counts["warning"]) else EXIT_OK
+
+
 def _cmd_build(args: argparse.Namespace, *, write: bool) -> int:
     config = _config(args)
     _check_jobs(args)
@@ -253,9 +258,7 @@ def _cmd_build(args: argparse.Namespace, *, write: bool) -> int:
             f"{result.seconds:.2f} s",
             file=sys.stderr,
         )
-    if counts["error"] or (args.strict and counts["warning"]):
-        return EXIT_CONTENT
-    return EXIT_OK
+    return _status(counts, args.strict)
 
 
 def _cmd_export(args: argparse.Namespace) -> int:
@@ -301,9 +304,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
         f"{result.seconds:.2f} s",
         file=sys.stderr,
     )
-    if counts["error"] or (args.strict and counts["warning"]):
-        return EXIT_CONTENT
-    return EXIT_OK
+    return _status(counts, args.strict)
 
 
 def _print_outcome(outcome: Outcome, verbose: bool) -> None:

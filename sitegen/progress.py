@@ -7,7 +7,7 @@ from __future__ import annotations
 import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from typing import TypeVar
+from typing import Any, TypeVar
 
 from tqdm import tqdm
 
@@ -22,19 +22,24 @@ def progress(items: Iterable[T], total: int, label: str, unit: str = "cable") ->
     if not sys.stderr.isatty():
         yield from items
         return
-    with tqdm(
+    with _bar(total, label, unit=f" {unit}s" if unit else "") as bar:
+        for item in items:
+            yield item
+            bar.update(1)
+
+
+def _bar(total: int, label: str, **unit: Any) -> tqdm[Any]:
+    """A bar on stderr that appears after :data:`DELAY` and is gone when the work ends."""
+    return tqdm(
         total=total,
         desc=label,
-        unit=f" {unit}s" if unit else "",
         delay=DELAY,
         leave=False,
         file=sys.stderr,
         dynamic_ncols=True,
         mininterval=0.2,
-    ) as bar:
-        for item in items:
-            yield item
-            bar.update(1)
+        **unit,
+    )
 
 
 @contextmanager
@@ -44,18 +49,7 @@ def progress_bytes(total: int, label: str) -> Iterator[Callable[[int], None]]:
     if not sys.stderr.isatty():
         yield lambda position: None
         return
-    with tqdm(
-        total=total,
-        desc=label,
-        unit="B",
-        unit_scale=True,
-        unit_divisor=1024,
-        delay=DELAY,
-        leave=False,
-        file=sys.stderr,
-        dynamic_ncols=True,
-        mininterval=0.2,
-    ) as bar:
+    with _bar(total, label, unit="B", unit_scale=True, unit_divisor=1024) as bar:
 
         def moved(position: int) -> None:
             bar.update(position - bar.n)
