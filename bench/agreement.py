@@ -8,7 +8,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from sitegen.agreement import FIELDS, measure
+from sitegen.parse.agreement import FIELDS, measure
 
 DEFAULT = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus" / "cables"
 

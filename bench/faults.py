@@ -29,7 +29,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path[:0] = [str(ROOT), str(ROOT / "bench")]  # the sitegen beside this script
 from synth import generate, write_config  # noqa: E402
 
-from sitegen.verify import verify  # noqa: E402
+from sitegen.output.verify import verify  # noqa: E402
 
 ENV = dict(os.environ, PYTHONPATH=str(ROOT))
 """The builds run the sitegen beside this script."""

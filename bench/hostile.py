@@ -34,7 +34,7 @@ sys.path.insert(0, str(ROOT / "bench"))
 from measure import sitegen  # noqa: E402
 from minisite import cable  # noqa: E402
 
-from sitegen.limits import MAX_CABLE_BYTES  # noqa: E402
+from sitegen.core.limits import MAX_CABLE_BYTES  # noqa: E402
 
 
 def _site(folder: Path) -> Path:

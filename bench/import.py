@@ -25,7 +25,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from measure import failed, sitegen
 from synth import synthetic_cables
 
-from sitegen.posts import load_posts
+from sitegen.tables.posts import load_posts
 
 CLASSIFICATIONS = {
     "C O N F I D E N T I A L": "CONFIDENTIAL",

@@ -22,12 +22,12 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import quote
 
-from sitegen.archive import build_archive
-from sitegen.cache import Cache
-from sitegen.config import Config, load_config
-from sitegen.discover import discover
-from sitegen.load import parse_all
-from sitegen.search import SHARD_SIZE, index_shards, shards
+from sitegen.content.archive import build_archive
+from sitegen.content.cable_store import Cache
+from sitegen.content.discover import discover
+from sitegen.content.reader import parse_all
+from sitegen.core.config import Config, load_config
+from sitegen.render.search import SHARD_SIZE, index_shards, shards
 
 CHROMIUM = "/usr/bin/chromium"
 

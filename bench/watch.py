@@ -21,8 +21,8 @@ import threading
 import time
 from pathlib import Path
 
-from sitegen.config import load_config
-from sitegen.watch import QUIET_SECONDS, Outcome, Watcher
+from sitegen.core.config import load_config
+from sitegen.live.watch import QUIET_SECONDS, Outcome, Watcher
 
 sys.path.insert(0, str(Path(__file__).parent))
 from synth import generate

@@ -1,6 +1,6 @@
 """sitegen: a static archive site generator for diplomatic cables."""
 
-from sitegen.model import Cable, Diagnostic, Paragraph, Reference, cable_to_json
+from sitegen.core.model import Cable, Diagnostic, Paragraph, Reference, cable_to_json
 from sitegen.parse import parse_bytes, parse_cable, parse_file
 
 __version__ = "0.1.0"

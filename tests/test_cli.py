@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.cli import main
+from sitegen.cli.main import main
 
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT / "content" / "cables" / "08STATE19634.txt"

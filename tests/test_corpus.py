@@ -10,9 +10,9 @@ import json
 from collections import Counter
 from pathlib import Path
 
-from sitegen.agreement import measure
-from sitegen.model import cable_to_json
+from sitegen.core.model import cable_to_json
 from sitegen.parse import parse_file
+from sitegen.parse.agreement import measure
 
 THRESHOLDS = {
     "id": 0.965,

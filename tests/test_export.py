@@ -21,14 +21,14 @@ import pytest
 from minisite import SITEGEN, cable, make_site
 from test_cli import CONTRACT_KEYS
 
-from sitegen import export as export_module
-from sitegen.archive import build_archive
-from sitegen.cli import main
-from sitegen.config import load_config
-from sitegen.discover import discover
-from sitegen.export import COLUMNS, FORMATS, Format, export, graphml, reference_count
-from sitegen.load import load_content
-from sitegen.model import Cable, Reference, cable_to_json
+from sitegen.cli.main import main
+from sitegen.content.archive import build_archive
+from sitegen.content.discover import discover
+from sitegen.content.reader import load_content
+from sitegen.core.config import load_config
+from sitegen.core.model import Cable, Reference, cable_to_json
+from sitegen.export import formats as export_module
+from sitegen.export.formats import COLUMNS, FORMATS, Format, export, graphml, reference_count
 from sitegen.parse import parse_file
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -26,14 +26,14 @@ import pytest
 from minisite import SITEGEN, cable, make_site
 from payloads import tree
 
-import sitegen.load
-from sitegen.build import Site, build
-from sitegen.cli import main
-from sitegen.config import load_config
-from sitegen.errors import BuildError
-from sitegen.limits import read_limited
-from sitegen.verify import verify
-from sitegen.write import COMMIT, MANIFEST, STAGING
+import sitegen.content.reader
+from sitegen.build.site import Site, build
+from sitegen.cli.main import main
+from sitegen.core.config import load_config
+from sitegen.core.errors import BuildError
+from sitegen.core.limits import read_limited
+from sitegen.output.commit import COMMIT, MANIFEST, STAGING
+from sitegen.output.verify import verify
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -185,7 +185,7 @@ def _kill_on_rename(number: int) -> str:
         "            os.kill(os.getpid(), signal.SIGKILL)\n"
         "    return real(src, dst, **kw)\n"
         "os.replace = replace\n"
-        "from sitegen.cli import main\n"
+        "from sitegen.cli.main import main\n"
         "sys.exit(main(sys.argv[1:]))\n"
     )
 
@@ -467,7 +467,7 @@ def test_a_file_that_changes_while_it_is_read(
                 Path(path).write_bytes(b"x" * (limit + 1))
         return read_limited(path, limit)
 
-    monkeypatch.setattr(sitegen.load, "read_limited", racing)
+    monkeypatch.setattr(sitegen.content.reader, "read_limited", racing)
     result = build(load_config(root / "sitegen.toml"), jobs=1)
     monkeypatch.undo()
     codes = {src.rsplit("/", 1)[-1]: d.code for src, d in result.diagnostics}

@@ -19,13 +19,13 @@ from hypothesis import strategies as st
 from minisite import cable, make_site
 from payloads import EVALUATED, PAYLOADS, scan_output, tree
 
-from sitegen.archive import DUPLICATES_LISTED
-from sitegen.build import BuildResult, build
-from sitegen.cli import main
-from sitegen.config import load_config
-from sitegen.diagnostics import format_report
-from sitegen.limits import MAX_CABLE_BYTES, MAX_MARKDOWN_BYTES
-from sitegen.model import Diagnostic
+from sitegen.build.site import BuildResult, build
+from sitegen.cli.main import main
+from sitegen.content.archive import DUPLICATES_LISTED
+from sitegen.core.config import load_config
+from sitegen.core.diagnostics import format_report
+from sitegen.core.limits import MAX_CABLE_BYTES, MAX_MARKDOWN_BYTES
+from sitegen.core.model import Diagnostic
 
 NO_SEARCH = "search = false\n"
 _SEGMENT = re.compile(r"^(?!\.\.?$)[A-Za-z0-9._-]{1,100}$")

@@ -28,7 +28,7 @@ from cable_export import (
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sitegen.cli import main
+from sitegen.cli.main import main
 from sitegen.importer import import_cables
 from sitegen.importer.mirror import pre_text, read_page, unescape
 from sitegen.importer.record import Record, is_safe_file_id

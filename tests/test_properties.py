@@ -9,8 +9,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from sitegen.cli import main
-from sitegen.model import Cable, cable_to_json
+from sitegen.cli.main import main
+from sitegen.core.model import Cable, cable_to_json
 from sitegen.parse import parse_bytes, parse_cable
 
 # Pieces of real cable syntax, so generated text reaches deep into the parser.
@@ -158,7 +158,7 @@ def test_cli_always_prints_an_object(
 @given(st.text(alphabet="ab ,'&8)-“”", max_size=60), st.text(alphabet="ab ,'&8)-“”", max_size=60))
 def test_a_marked_line_holds_both_readings(before: str, after: str) -> None:
     """The runs of a repaired line give back the line as released and as repaired."""
-    from sitegen.views import _aligned
+    from sitegen.plan.planner import _aligned
 
     runs = _aligned(before, after)
     assert "".join(old for _, old, _ in runs) == before
@@ -168,7 +168,7 @@ def test_a_marked_line_holds_both_readings(before: str, after: str) -> None:
 
 @given(st.text(max_size=80))
 def test_manifest_names_are_quoted_as_json_quotes_them(text: str) -> None:
-    from sitegen.write import _json_string
+    from sitegen.output.commit import _json_string
 
     assert _json_string(text) == json.dumps(text)
     assert json.loads(_json_string(text)) == text

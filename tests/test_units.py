@@ -10,14 +10,14 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.archive import build_archive, replaced
-from sitegen.config import load_config
-from sitegen.errors import ConfigError
-from sitegen.glossary import Glossary, kind_of
-from sitegen.model import Cable
+from sitegen.content.archive import build_archive, replaced
+from sitegen.core.config import load_config
+from sitegen.core.errors import ConfigError
+from sitegen.core.model import Cable
+from sitegen.core.urls import Urls, is_safe_id, relative, slug
 from sitegen.parse import parse_bytes
-from sitegen.svg import Bar, histogram
-from sitegen.urls import Urls, is_safe_id, relative, slug
+from sitegen.render.svg import Bar, histogram
+from sitegen.tables.glossary import Glossary, kind_of
 
 
 @pytest.mark.parametrize(
@@ -105,7 +105,7 @@ class _Terminal(io.StringIO):
 
 
 def test_progress_draws_a_bar_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch) -> None:
-    from sitegen import progress as progress_module
+    from sitegen.core import progress as progress_module
 
     terminal = _Terminal()
     monkeypatch.setattr(sys, "stderr", terminal)
@@ -122,7 +122,7 @@ def test_progress_draws_a_bar_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch
 
 
 def test_a_pager_links_a_bounded_window_of_pages() -> None:
-    from sitegen.views import page_window
+    from sitegen.plan.planner import page_window
 
     assert page_window(1, 1) == [1]
     assert page_window(1, 5) == [1, 2, 3, 4, 5]

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 from minisite import cable, make_site
 
-from sitegen.config import load_config
-from sitegen.watch import Outcome, Watcher, is_ignored
+from sitegen.core.config import load_config
+from sitegen.live.watch import Outcome, Watcher, is_ignored
 
 TIMEOUT = 20.0
 

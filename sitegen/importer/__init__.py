@@ -14,13 +14,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from sitegen.errors import ConfigError
+from sitegen.core.errors import ConfigError
+from sitegen.core.model import Diagnostic
+from sitegen.core.progress import progress, progress_bytes
 from sitegen.importer.folder import CableFolder, Counts
 from sitegen.importer.mirror import SUFFIXES, find_pages, read_pages
 from sitegen.importer.record import Problem, Record
 from sitegen.importer.release_csv import read_csv, shape_of
-from sitegen.model import Diagnostic
-from sitegen.progress import progress, progress_bytes
 
 __all__ = ["ImportResult", "Record", "import_cables"]
 

@@ -17,10 +17,10 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.errors import BuildError, ConfigError
+from sitegen.core.errors import BuildError, ConfigError
 from sitegen.importer.record import KEYS, Problem, Record
+from sitegen.output.commit import write_atomic
 from sitegen.parse.metadata import KNOWN_KEYS
-from sitegen.write import write_atomic
 
 ADDED, CHANGED, UNCHANGED = 0, 1, 2
 

@@ -20,8 +20,8 @@ import re
 from collections.abc import Iterator
 from pathlib import Path
 
+from sitegen.core.model import Diagnostic, Severity
 from sitegen.importer.record import Problem, Record, is_safe_file_id, normal_date
-from sitegen.model import Diagnostic, Severity
 from sitegen.parse.metadata import KNOWN_KEYS
 
 SUFFIXES = (".html", ".htm")

@@ -23,8 +23,8 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from sitegen.core.model import Diagnostic
 from sitegen.importer.record import Problem, Record, is_safe_file_id, normal_date
-from sitegen.model import Diagnostic
 
 COLUMNS = 8
 SAMPLE = 1 << 20

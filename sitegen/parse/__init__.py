@@ -1,4 +1,4 @@
-"""The parse stage: cable text in, :class:`sitegen.model.Cable` out."""
+"""The parse stage: cable text in, :class:`sitegen.core.model.Cable` out."""
 
 from sitegen.parse.cable import parse_bytes, parse_cable, parse_file
 

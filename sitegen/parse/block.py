@@ -14,7 +14,7 @@ from sitegen.parse import fields
 from sitegen.parse.body import NUMBERED
 from sitegen.parse.fields import Fields, Line
 from sitegen.parse.references import read_block, strip_page_breaks
-from sitegen.posts import load_posts
+from sitegen.tables.posts import load_posts
 
 _WINDOW = 200  # lines after the header within which the fields block must lie
 _SHORT_WINDOW = 60  # most blocks lie within this many lines: tried first

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from sitegen.model import Paragraph
+from sitegen.core.model import Paragraph
 from sitegen.parse.fields import collapse
 
 NUMBERED = re.compile(

@@ -1,4 +1,4 @@
-"""``parse_cable``: one cable's text in, one :class:`~sitegen.model.Cable` out, never a crash.
+"""``parse_cable``: one cable's text in, one :class:`~sitegen.core.model.Cable` out, never a crash.
 
 The steps read top to bottom: metadata header, transmission header, fields block (E.O.,
 TAGS, SUBJECT, REF, Classified By), body (paragraphs, summary, signer), repaired reading;
@@ -18,9 +18,16 @@ from functools import cache, cached_property
 from importlib import resources
 from pathlib import Path, PurePath
 
-from sitegen.limits import MAX_CABLE_BYTES, MAX_REFERENCES, MAX_TAGS, ContentError, read_limited
-from sitegen.model import Cable, Diagnostic, Reference, Severity
-from sitegen.parse import body, dates, fields, ids
+from sitegen.core import ids
+from sitegen.core.limits import (
+    MAX_CABLE_BYTES,
+    MAX_REFERENCES,
+    MAX_TAGS,
+    ContentError,
+    read_limited,
+)
+from sitegen.core.model import Cable, Diagnostic, Reference, Severity
+from sitegen.parse import body, dates, fields
 from sitegen.parse.block import FieldsBlock, read_fields_block
 from sitegen.parse.caption import Caption, classification_name
 from sitegen.parse.metadata import Metadata, read_metadata
@@ -28,7 +35,7 @@ from sitegen.parse.references import parse_references
 from sitegen.parse.repair import repair_lines
 from sitegen.parse.source import decode, split_lines, working_lines
 from sitegen.parse.transmission import Transmission, scan_transmission
-from sitegen.posts import PostTable, general_name, load_posts, post_key
+from sitegen.tables.posts import PostTable, general_name, load_posts, post_key
 
 
 @dataclass(frozen=True, slots=True)

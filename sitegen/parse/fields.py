@@ -6,7 +6,7 @@ import re
 from dataclasses import dataclass, field
 
 from sitegen.parse import dates
-from sitegen.tags import is_known_code
+from sitegen.tables.tags import is_known_code
 
 Line = tuple[int, str]
 """A logical line: its 1-based line number in the file and its text."""

@@ -10,9 +10,9 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from sitegen.model import Reference
+from sitegen.core.model import Reference
 from sitegen.parse.fields import CLASSIFIED_BY, EO, REF, SUBJECT, TAGS, Line, collapse
-from sitegen.posts import PostTable
+from sitegen.tables.posts import PostTable
 
 PAGE_BREAK = re.compile(
     r"^\s*(?:PAGE\s+\d+\s+)?[A-Z][A-Z .]*?\s+0*\d{1,8}\s+0*\d{1,3}(?:\.\d+)?\s+OF\s+0*\d{1,3}"

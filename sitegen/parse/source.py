@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-from sitegen.model import Diagnostic
+from sitegen.core.model import Diagnostic
 
 BOM = "\ufeff"
 

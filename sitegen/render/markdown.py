@@ -1,0 +1,136 @@
+"""Markdown pages and notes: front matter, CommonMark with tables, cable IDs linked.
+
+Raw HTML in Markdown is not passed through (it is shown as text), and link targets with
+unsafe schemes (``javascript:``) are refused by markdown-it's link validation: a page or a
+note can never inject markup.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from markdown_it import MarkdownIt
+from markdown_it.rules_core import StateCore
+from markdown_it.token import Token
+
+from sitegen.core.model import Diagnostic
+
+CABLE_ID_IN_TEXT = re.compile(r"\b\d{2}[A-Z]{2,}\d{1,7}\b")
+_FRONT_KEYS = {"title", "slug", "order", "date", "description"}
+
+LinkResolver = Callable[[str], str | None]
+"""Gives the href of a cable ID as seen from the page being rendered, or None."""
+
+
+@dataclass(slots=True)
+class Document:
+    """A Markdown file split into its front matter and its body."""
+
+    meta: dict[str, str] = field(default_factory=dict)
+    body: str = ""
+    body_line: int = 1
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+def split_front_matter(text: str) -> Document:
+    """``---`` / ``key: value`` lines / ``---`` at the top, then the Markdown."""
+    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
+    doc = Document(body=text)
+    lines = text.split("\n")
+    if not lines or lines[0].strip() != "---":
+        return doc
+    for end in range(1, len(lines)):
+        if lines[end].strip() in ("---", "..."):
+            break
+    else:
+        doc.diagnostics.append(
+            Diagnostic(1, "warning", "front-matter", "front matter never closed by ---")
+        )
+        return doc
+    for number in range(1, end):
+        line = lines[number]
+        if not line.strip() or line.lstrip().startswith("#"):
+            continue
+        key, sep, value = line.partition(":")
+        key = key.strip().lower()
+        if not sep or not key:
+            doc.diagnostics.append(
+                Diagnostic(
+                    number + 1,
+                    "warning",
+                    "front-matter",
+                    f"not a 'key: value' line: {line.strip()[:60]!r}",
+                )
+            )
+            continue
+        if key not in _FRONT_KEYS:
+            doc.diagnostics.append(
+                Diagnostic(
+                    number + 1, "warning", "front-matter", f"unknown front matter key {key!r}"
+                )
+            )
+            continue
+        doc.meta[key] = value.strip().strip("\"'")
+    doc.body = "\n".join(lines[end + 1 :])
+    doc.body_line = end + 2
+    return doc
+
+
+def _cable_links(state: StateCore) -> None:
+    """Turn cable IDs in text into links to their pages (only IDs the archive holds)."""
+    resolve: LinkResolver | None = state.env.get("cable_link")
+    if resolve is None:
+        return
+    for token in state.tokens:
+        if token.type != "inline" or not token.children:
+            continue
+        out: list[Token] = []
+        depth = 0
+        for child in token.children:
+            if child.type == "link_open":
+                depth += 1
+            elif child.type == "link_close":
+                depth -= 1
+            if child.type != "text" or depth or not CABLE_ID_IN_TEXT.search(child.content):
+                out.append(child)
+                continue
+            pos = 0
+            for m in CABLE_ID_IN_TEXT.finditer(child.content):
+                href = resolve(m.group(0))
+                if href is None:
+                    continue
+                if m.start() > pos:
+                    out.append(_text(child.content[pos : m.start()]))
+                link = Token("link_open", "a", 1)
+                link.attrs = {"href": href, "class": "cable-id"}
+                out.extend([link, _text(m.group(0)), Token("link_close", "a", -1)])
+                pos = m.end()
+            if pos < len(child.content):
+                out.append(_text(child.content[pos:]))
+        token.children = out
+
+
+def _text(content: str) -> Token:
+    token = Token("text", "", 0)
+    token.content = content
+    return token
+
+
+def _renderer() -> MarkdownIt:
+    # xhtmlOut off: HTML5 void elements (<hr>, <br>) without the XHTML slash the validator
+    # flags.
+    options = {"html": False, "typographer": False, "xhtmlOut": False}
+    md = MarkdownIt("commonmark", options).enable("table")
+    md.core.ruler.push("cable_links", _cable_links)
+    return md
+
+
+_MD = _renderer()
+
+
+def render_markdown(body: str, cable_link: LinkResolver | None = None) -> str:
+    """HTML of a Markdown body; cable IDs become links where ``cable_link`` knows them."""
+    html: str = _MD.render(body, {"cable_link": cable_link} if cable_link else {})
+    return html
