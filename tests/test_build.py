@@ -156,7 +156,7 @@ def test_two_cables_with_one_id(tmp_path: Path) -> None:
         },
     )
     result = build(load_config(site / "sitegen.toml"))
-    dupes = [(src, d) for src, d in result.diagnostics if d.code == "duplicate-id"]
+    dupes = [(d.path, d) for d in result.diagnostics if d.code == "duplicate-id"]
     assert len(dupes) == 1
     assert dupes[0][0] == "content/cables/b/08BAKU1.txt"
     assert "content/cables/a/08BAKU1.txt" in dupes[0][1].message
@@ -254,7 +254,7 @@ def test_strict_turns_warnings_into_exit_1(tmp_path: Path) -> None:
 def test_a_page_cannot_take_a_site_path(tmp_path: Path) -> None:
     site = make_site(tmp_path / "site", SITE | {"content/pages/cable.md": "# Hijack\n"})
     result = build(load_config(site / "sitegen.toml"))
-    assert [d.code for _, d in result.diagnostics if d.severity == "error"] == ["page-slug-taken"]
+    assert [d.code for d in result.diagnostics if d.severity == "error"] == ["page-slug-taken"]
     assert "cable/index.html" not in result.files
     assert b"Hijack" not in b"".join(output_files(site / "output", result).values())
 
@@ -267,7 +267,7 @@ def test_symlinks_out_of_content_are_not_followed(tmp_path: Path) -> None:
     (site / "content/cables/link.txt").symlink_to(outside / "08BAKU9.txt")
     (site / "content/cables/dir").symlink_to(outside)
     result = build(load_config(site / "sitegen.toml"))
-    skipped = sorted(src for src, d in result.diagnostics if d.code == "symlink-skipped")
+    skipped = sorted(d.path for d in result.diagnostics if d.code == "symlink-skipped")
     assert skipped == ["content/cables/dir", "content/cables/link.txt"]
     assert "cable/08BAKU9/index.html" not in result.files
 
@@ -284,4 +284,4 @@ def test_a_link_loop_inside_content_is_listed_once(tmp_path: Path) -> None:
     (site / "content/cables/loop").symlink_to(site / "content/cables")
     result = build(load_config(site / "sitegen.toml"))
     assert result.cables == 2
-    assert not [d for _, d in result.diagnostics if d.code == "duplicate-id"]
+    assert not [d for d in result.diagnostics if d.code == "duplicate-id"]

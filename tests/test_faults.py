@@ -253,7 +253,7 @@ def test_a_move_that_fails_half_way_is_kept_and_completed_by_the_next_build(
     assert (root / "output" / STAGING / COMMIT).is_file()
     assert_whole(root / "output")
     result = build(load_config(root / "sitegen.toml"), jobs=1)
-    assert "interrupted-build" in {d.code for _, d in result.diagnostics}
+    assert "interrupted-build" in {d.code for d in result.diagnostics}
     assert not (root / "output" / STAGING).exists()
     assert tree(root / "output") == tree(_clean_copy(root, tmp_path / "clean"))
 
@@ -344,13 +344,13 @@ def test_a_damaged_cache_is_reported_rebuilt_and_changes_nothing(tmp_path: Path,
     DAMAGE[kind](cache)
     (root / "content/cables/08BAKU5.txt").write_text(_small_cable(5, "AFTER"), "utf-8")
     result = Site(load_config(root / "sitegen.toml")).build()
-    notes = [d for _, d in result.diagnostics if d.code == "cache"]
+    notes = [d for d in result.diagnostics if d.code == "cache"]
     assert notes and all(d.severity == "info" for d in notes), result.diagnostics
-    assert not [d for _, d in result.diagnostics if d.severity == "error"]
+    assert not [d for d in result.diagnostics if d.severity == "error"]
     assert_whole(root / "output")
     assert tree(root / "output") == tree(_clean_copy(root, tmp_path / "clean"))
     again = Site(load_config(root / "sitegen.toml")).build()
-    assert again.rendered == 0 and not [d for _, d in again.diagnostics if d.code == "cache"]
+    assert again.rendered == 0 and not [d for d in again.diagnostics if d.code == "cache"]
 
 
 def _limited(size: int) -> None:
@@ -470,7 +470,7 @@ def test_a_file_that_changes_while_it_is_read(
     monkeypatch.setattr(sitegen.content.reader, "read_limited", racing)
     result = build(load_config(root / "sitegen.toml"), jobs=1)
     monkeypatch.undo()
-    codes = {src.rsplit("/", 1)[-1]: d.code for src, d in result.diagnostics}
+    codes = {d.path.rsplit("/", 1)[-1]: d.code for d in result.diagnostics}
     if how != "replaced":
         assert {codes.get(t) for t in targets} <= {"unreadable", "not-a-file", "too-large"}
         assert all(t in codes for t in targets), result.diagnostics
@@ -483,5 +483,5 @@ def test_a_file_that_changes_while_it_is_read(
             path.unlink(missing_ok=True)
         path.write_bytes(data)
     again = build(load_config(root / "sitegen.toml"), jobs=1)
-    assert not [d for _, d in again.diagnostics if d.severity == "error"]
+    assert not [d for d in again.diagnostics if d.severity == "error"]
     assert tree(root / "output") == tree(_clean_copy(root, tmp_path / "clean"))

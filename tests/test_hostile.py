@@ -55,7 +55,7 @@ def toml_string(text: str) -> str:
 
 
 def _codes(result: BuildResult, source: str | None = None) -> set[str]:
-    return {d.code for src, d in result.diagnostics if source is None or src == source}
+    return {d.code for d in result.diagnostics if source is None or d.path == source}
 
 
 def test_every_field_of_every_kind_of_file_carries_payloads_as_text(tmp_path: Path) -> None:
@@ -208,7 +208,7 @@ def test_hostile_file_names_are_reported_never_paths(
     root = make_site(tmp_path / "site", files, NO_SEARCH)
     result, out = _build(root)
     assert "cable/08BAKU1/index.html" in out
-    cables = {src for src, d in result.diagnostics if src.startswith("content/cables/")}
+    cables = {d.path for d in result.diagnostics if d.path.startswith("content/cables/")}
     visible = [n for n in HOSTILE_NAMES if not n.startswith(".")]  # (hidden files: skipped)
     assert len(cables) >= len(visible)
     code = main(["build", "--config", str(root / "sitegen.toml")])
@@ -224,7 +224,7 @@ def test_hostile_file_names_are_reported_never_paths(
 
 def test_a_report_line_never_holds_a_control_character() -> None:
     lines = format_report(
-        [("content/x\n1.txt", Diagnostic(3, "error", "bad-id", "ID 'a\x1b[2J\u202eb\nc'"))]
+        [Diagnostic(3, "error", "bad-id", "ID 'a\x1b[2J\u202eb\nc'", "content/x\n1.txt")]
     )
     assert lines == [
         "content/x\\n1.txt:3: error: bad-id: ID 'a\\x1b[2J\\u202eb\\nc'",

@@ -141,7 +141,7 @@ def test_the_corpus_survives_export_to_mirror_pages_and_import(
     sample = pages[0].read_text(encoding="utf-8")
     assert "&#x000A;" in sample and '<table class="cable">' in sample
     result = import_cables(tmp_path / "mirror", tmp_path / "out")
-    assert [(path, d.code) for path, d in result.diagnostics] == [
+    assert [(d.path, d.code) for d in result.diagnostics] == [
         (f"{tmp_path}/mirror/index.html", "not-a-cable")
     ]
     assert (result.read, result.counts.added, result.skipped) == (2800, 2800, 0)
@@ -304,7 +304,7 @@ def test_a_repeated_id_in_pages_the_later_page_wins(tmp_path: Path) -> None:
     (tmp_path / "a" / "08BAKU129.html").write_text(mirror_page(first), encoding="utf-8")
     (tmp_path / "b" / "08BAKU129.html").write_text(mirror_page(later, 1), encoding="utf-8")
     result = import_cables(tmp_path, tmp_path / "out")
-    assert [(p, d.severity, d.message) for p, d in result.diagnostics] == [
+    assert [(d.path, d.severity, d.message) for d in result.diagnostics] == [
         (
             f"{tmp_path}/b/08BAKU129.html",
             "warning",
@@ -352,7 +352,7 @@ def test_unsafe_ids_are_refused_and_nothing_is_written_outside(
 def test_an_unsafe_id_in_a_page_is_refused(tmp_path: Path) -> None:
     (tmp_path / "page.html").write_text(mirror_page(_cable("../../x")), encoding="utf-8")
     result = import_cables(tmp_path / "page.html", tmp_path / "out")
-    assert [(d.code, d.message) for _, d in result.diagnostics] == [
+    assert [(d.code, d.message) for d in result.diagnostics] == [
         ("unsafe-id", "ID '../../x' cannot name a cable file; skipped")
     ]
     assert result.skipped == 1 and list((tmp_path / "out").iterdir()) == []
@@ -557,5 +557,5 @@ def test_a_repeated_id_that_undoes_an_earlier_change_counts_as_unchanged(tmp_pat
     result = import_cables(source, out)
     counts = result.counts
     assert (result.read, counts.added, counts.changed, counts.unchanged) == (2, 0, 0, 1)
-    assert [d.code for _, d in result.diagnostics] == ["duplicate-id"]
+    assert [d.code for d in result.diagnostics] == ["duplicate-id"]
     assert (out / "08BAKU129.txt").read_text(encoding="utf-8") == _expected(cable)

@@ -217,7 +217,7 @@ def test_a_failed_index_keeps_the_previous_bundles_whole(
             cable(name, subject=subject, created=created), "utf-8"
         )
     result = build(load_config(root / "sitegen.toml"))
-    problems = [d for _, d in result.diagnostics if d.code == "search"]
+    problems = [d for d in result.diagnostics if d.code == "search"]
     assert [d.severity for d in problems] == ["error"]
     assert "disk on fire" in problems[0].message
     assert _bundle(output) == before

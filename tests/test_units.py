@@ -13,8 +13,9 @@ import pytest
 from sitegen.content.archive import build_archive, replaced
 from sitegen.core.config import load_config
 from sitegen.core.errors import ConfigError
+from sitegen.core.ids import is_safe_id
 from sitegen.core.model import Cable
-from sitegen.core.urls import Urls, is_safe_id, relative, slug
+from sitegen.core.urls import Urls, relative, slug
 from sitegen.parse import parse_bytes
 from sitegen.render.svg import Bar, histogram
 from sitegen.tables.glossary import Glossary, kind_of

@@ -32,18 +32,20 @@ from sitegen.build import state_codec as saved_state
 from sitegen.content.archive import Archive, replaced
 from sitegen.content.cable_store import Cache, light
 from sitegen.content.discover import Source, discover
-from sitegen.content.reader import Loaded, Report, fork_pool, load_content, parse_all
+from sitegen.content.reader import Loaded, fork_pool, load_content, parse_all
 from sitegen.core.config import Config
+from sitegen.core.diagnostics import Report
 from sitegen.core.errors import BuildError
 from sitegen.core.fingerprint import code_fingerprint
 from sitegen.core.memory import collector_paused
 from sitegen.core.model import Cable, Diagnostic
 from sitegen.core.progress import progress
 from sitegen.core.urls import Urls
-from sitegen.output.commit import Output, WriteResult
+from sitegen.output.commit import Output, WriteLock, WriteResult
 from sitegen.parse import parse_file
 from sitegen.parse.checks import header_disagreements
-from sitegen.plan.planner import GroupKey, Planner, groups_of, site_context
+from sitegen.plan.groups import GroupKey, PageKey, Touched, groups_of
+from sitegen.plan.planner import Planner, site_context
 from sitegen.render import cite, search
 from sitegen.render.feeds import IndexCache, atom_feed, cable_json, index_json, robots, sitemap
 from sitegen.render.templates import Renderer, static_files, theme_folders
@@ -109,8 +111,8 @@ class Change:
     reason: str = ""
 
 
-Job = tuple[GroupKey, str | None]
-"""A group to render, whole (None) or one page of it (``#N``)."""
+Job = tuple[GroupKey, int | None]
+"""A group to render, whole (None) or one page of it (its number)."""
 
 _RENDER_BELOW = 400
 """Fewer jobs than this render in this process: a pool costs more than it saves."""
@@ -136,13 +138,20 @@ class Site:
     """One site's state across builds: kept in memory by ``watch`` and ``serve``, and saved
     in the cache folder so the next ``sitegen build`` starts from it."""
 
-    def __init__(self, config: Config, jobs: int | None = None, *, persist: bool = True) -> None:
+    def __init__(
+        self,
+        config: Config,
+        jobs: int | None = None,
+        *,
+        persist: bool = True,
+        writing: WriteLock | None = None,
+    ) -> None:
         self.config = config
         self.jobs = jobs
         self.persist = persist
         """Save the state after every build (``watch`` saves it when it stops instead)."""
         self.urls = Urls(config.pretty_urls)
-        self.output = Output(config.output)
+        self.output = Output(config.output, writing)
         self.cache = Cache(config.cache)
         self._parsed: dict[str, tuple[Stamp, bytes, Cable]] = {}
         """Each cable file: its stamp, its cache key, the light cable."""
@@ -299,14 +308,14 @@ class Site:
 
     # -- deciding what to render ---------------------------------------------------------
 
-    def _affected(self, old: Archive, new: Archive, changed: set[str]) -> set[GroupKey]:
+    def _affected(self, old: Archive, new: Archive, changed: set[str]) -> set[Touched]:
         """The groups (or single pages of list groups) that show something of ``changed``.
 
         A cable that stays in the same lists at the same place (its tags, origin,
         classification and date unchanged) touches one page of each list; one that moves
         changes counts and histograms, so every page of its lists.
         """
-        keys: set[GroupKey] = {("home",), ("search",)}  # (its counts and tag titles)
+        keys: set[Touched] = {GroupKey("home"), GroupKey("search")}  # (counts, tag titles)
         page_size = self.config.page_size
         for cid in changed:
             before, after = old.cables.get(cid), new.cables.get(cid)
@@ -314,11 +323,11 @@ class Site:
             for archive in (old, new):
                 keys |= _groups_of_cable(archive, cid, moved, page_size)
             if moved:
-                keys |= {("tags",), ("origins",), ("classifications",), ("timeline",)}
+                keys |= {GroupKey(k) for k in ("tags", "origins", "classifications", "timeline")}
             elif after is not None and not after.created:
-                keys.add(("timeline",))  # lists the undated cables
+                keys.add(GroupKey("timeline"))  # lists the undated cables
         if old.unresolved != new.unresolved:
-            keys.add(("unresolved",))
+            keys.add(GroupKey("unresolved"))
         else:
             # The pages of the missing IDs the changed cables cite (they list their citers).
             wanted = {
@@ -332,12 +341,12 @@ class Site:
                 rows = sorted(new.unresolved, key=lambda m: (-len(new.unresolved[m]), m))
                 for n, missing in enumerate(rows):
                     if missing in wanted:
-                        keys.add(("unresolved", "", f"#{n // page_size + 1}"))
+                        keys.add(GroupKey("unresolved").page(n // page_size + 1))
         return keys | _neighbour_months(old, new)
 
     def _decide(
         self, loaded: Loaded, changed: set[str], theme: dict[str, bytes]
-    ) -> tuple[Change, set[GroupKey]]:
+    ) -> tuple[Change, set[Touched]]:
         """What changed, and which groups to render."""
         new = loaded.archive
         old = self._archive
@@ -359,15 +368,15 @@ class Site:
             return Change(True, "a shared template changed"), set()
         keys = self._affected(old, new, changed) if changed else set()
         if changed and (set(old.cables) != set(new.cables) or set(old.aliases) != set(new.aliases)):
-            keys |= {("page", p.slug) for p in new.pages}  # their cable links may change
+            keys |= {GroupKey("page", p.slug) for p in new.pages}  # their cable links may change
         kinds = {by_template[name] for name in changed_templates}
-        keys |= {k for k in groups_of(new, self.config.search) if k[0] in kinds}
+        keys |= {k for k in groups_of(new, self.config.search) if k.kind in kinds}
         bodies = {p.slug: p.body for p in new.pages}
-        keys |= {("page", s) for s, b in bodies.items() if self._page_bodies.get(s) != b}
+        keys |= {GroupKey("page", s) for s, b in bodies.items() if self._page_bodies.get(s) != b}
         notes = {cid: n.body for cid, n in new.notes.items()}
         for cid in set(notes) | set(self._notes):
             if notes.get(cid) != self._notes.get(cid):
-                keys.add(("cable", cid))
+                keys.add(GroupKey("cable", cid))
         return Change(False, ""), keys
 
     # -- building ------------------------------------------------------------------------
@@ -422,10 +431,9 @@ class Site:
             keys = set(known)
         whole = {k for k in keys if k in known} | {k for k in known if k not in self._groups}
         jobs: list[Job] = [(key, None) for key in groups if key in whole]
-        for key in sorted(k for k in keys if k not in known):
-            group = _group_of(key)
-            if group not in whole and group in known:
-                jobs.append((group, key[-1]))
+        for one in sorted(k for k in keys if isinstance(k, PageKey)):
+            if one.group not in whole and one.group in known:
+                jobs.append((one.group, one.number))
         pages = {key: self._groups.get(key, {}) for key in groups}
         staged: set[str] = set()
         try:
@@ -476,32 +484,30 @@ class Site:
         report = list(loaded.diagnostics)
         if self._search_problem:
             report.append(
-                (self.config.output_dir, Diagnostic(0, "error", "search", self._search_problem))
+                Diagnostic(0, "error", "search", self._search_problem, self.config.output_dir)
             )
             self._search_problem = None
         report += [
-            (self.config.cache_dir, Diagnostic(0, "info", "cache", problem))
+            Diagnostic(0, "info", "cache", problem, self.config.cache_dir)
             for problem in self.cache.problems
         ]
         self.cache.problems.clear()
         if recovered:
             report.append(
-                (self.config.output_dir, Diagnostic(0, "info", "interrupted-build", recovered))
+                Diagnostic(0, "info", "interrupted-build", recovered, self.config.output_dir)
             )
         if check_headers:
             for cable in loaded.cables:
                 whole_cable = self.whole(cable)
-                report.extend((cable.source, d) for d in header_disagreements(whole_cable))
+                report.extend(d.at(cable.source) for d in header_disagreements(whole_cable))
         if not self.config.base_url and write:
             report.append(
-                (
+                Diagnostic(
+                    0,
+                    "info",
+                    "no-base-url",
+                    "base_url is not set: feed.xml and sitemap.xml hold relative URLs",
                     self.config.output_dir,
-                    Diagnostic(
-                        0,
-                        "info",
-                        "no-base-url",
-                        "base_url is not set: feed.xml and sitemap.xml hold relative URLs",
-                    ),
                 )
             )
         n_pages = sum(1 for out in pages.values() for p in out if p.endswith(".html"))
@@ -653,18 +659,17 @@ class Site:
             if staged:
                 fresh.append(name)
 
-        number = int(page[1:]) if page is not None else None
-        plans = planner.plan_group(key, number)
-        if number is not None:
-            plans = [p for p in plans if _page_number(p.path) == number]
+        plans = planner.plan_group(key, page)
+        if page is not None:
+            plans = [p for p in plans if _page_number(p.path) == page]
         for plan in plans:
             html = renderer.render(plan.template, plan.path, plan.context)
             emit(self.urls.output_file(plan.path), html.encode("utf-8"))
-        if key[0] == "cable" and page is None:
-            archive = planner.archive
-            whole = planner.whole(key[1])  # the page above asked for it: it is remembered
-            emit(self.urls.api_cable(key[1]), cable_json(archive, key[1], self.urls, whole))
-            entry = cite.citation_of(archive.cables[key[1]], key[1], self.config, self.urls)
+        if key.kind == "cable" and page is None:
+            archive, cid = planner.archive, key.name
+            whole = planner.whole(cid)  # the page above asked for it: it is remembered
+            emit(self.urls.api_cable(cid), cable_json(archive, cid, self.urls, whole))
+            entry = cite.citation_of(archive.cables[cid], cid, self.config, self.urls)
             for name, data in cite.files(entry, self.urls).items():
                 emit(name, data)
         return job, out, fresh
@@ -715,13 +720,6 @@ class Site:
         return extra, html
 
 
-def _group_of(key: GroupKey) -> GroupKey:
-    """The group of a page key (``("tag", "PREL", "#3")`` -> ``("tag", "PREL")``)."""
-    if not key[-1].startswith("#"):
-        return key
-    return key[:-1] if key[1:-1] != ("",) else key[:1]
-
-
 def _page_number(path: str) -> int:
     """``tag/PREL/page/3/`` -> 3; the first page of a list has no number in its path."""
     parts = path.rstrip("/").split("/")
@@ -737,43 +735,44 @@ def _list_key(cable: Cable) -> tuple[object, ...]:
     return (sorted(cable.tags), cable.origin_code, cable.classification, cable.created)
 
 
-def _page_of(archive: Archive, ids: list[str], cid: str, page_size: int) -> str:
+def _page_of(archive: Archive, ids: list[str], cid: str, page_size: int) -> int:
     """The page of a newest-first list of ``ids`` that shows ``cid``."""
     at = archive.newest_position(ids, cid)
-    return f"#{at // page_size + 1}" if at is not None else "#1"
+    return at // page_size + 1 if at is not None else 1
 
 
-def _groups_of_cable(archive: Archive, cid: str, moved: bool, page_size: int) -> set[GroupKey]:
+def _groups_of_cable(archive: Archive, cid: str, moved: bool, page_size: int) -> set[Touched]:
     """Every group (or, when the cable did not move, every list page) of ``archive`` that
     shows something of cable ``cid``."""
-    keys: set[GroupKey] = set()
+    keys: set[Touched] = set()
     cable = archive.cables.get(cid)
-    keys |= {("cable", c) for c in archive.unresolved.get(cid, [])}
+    keys |= {GroupKey("cable", c) for c in archive.unresolved.get(cid, [])}
     if cable is None:
         return keys
-    keys.add(("cable", cid))
+    keys.add(GroupKey("cable", cid))
     for ref in cable.references:
         target = archive.resolve(ref.id)
         if target:
-            keys.add(("cable", target))
-    keys |= {("cable", c) for c in archive.cited_by.get(cid, [])}
+            keys.add(GroupKey("cable", target))
+    keys |= {GroupKey("cable", c) for c in archive.cited_by.get(cid, [])}
     for alias in cable.aliases:
-        keys |= {("cable", c) for c in archive.unresolved.get(alias, [])}
+        keys |= {GroupKey("cable", c) for c in archive.unresolved.get(alias, [])}
 
     def listed(kind: str, name: str, ids: list[str], newest: bool = True) -> None:
+        group = GroupKey(kind, name)
         if moved:
-            keys.add((kind, name))
+            keys.add(group)
         elif newest:
-            keys.add((kind, name, _page_of(archive, ids, cid, page_size)))
+            keys.add(group.page(_page_of(archive, ids, cid, page_size)))
         else:
             at = ids.index(cid) if cid in ids else 0
-            keys.add((kind, name, f"#{at // page_size + 1}"))
+            keys.add(group.page(at // page_size + 1))
 
     if cable.origin_code:
         same = archive.by_origin.get(cable.origin_code, [])
         if cid in same:
             at = same.index(cid)
-            keys |= {("cable", c) for c in same[max(0, at - 1) : at + 2]}
+            keys |= {GroupKey("cable", c) for c in same[max(0, at - 1) : at + 2]}
         listed("origin", cable.origin_code, same)
     for tag in cable.tags:
         listed("tag", tag, archive.by_tag.get(tag, []))
@@ -783,15 +782,15 @@ def _groups_of_cable(archive: Archive, cid: str, moved: bool, page_size: int) ->
     if cable.created:
         year, month = cable.created[:4], cable.created[:7]
         if moved:
-            keys.add(("year", year))  # it shows counts only
+            keys.add(GroupKey("year", year))  # it shows counts only
         listed("month", month, archive.by_month.get((int(year), int(month[5:])), []), False)
     return keys
 
 
-def _neighbour_months(old: Archive, new: Archive) -> set[GroupKey]:
+def _neighbour_months(old: Archive, new: Archive) -> set[Touched]:
     """Year and month pages link their neighbours: when a year or month appears or goes,
     the ones beside it change too."""
-    out: set[GroupKey] = set()
+    out: set[Touched] = set()
     for kind, old_keys, new_keys in (
         (
             "month",
@@ -807,7 +806,7 @@ def _neighbour_months(old: Archive, new: Archive) -> set[GroupKey]:
             for i, value in enumerate(listing):
                 near = listing[max(0, i - 1) : i + 2]
                 if appeared & set(near):
-                    out.add((kind, value))
+                    out.add(GroupKey(kind, value))
     return out
 
 

@@ -29,8 +29,9 @@ from typing import IO, Any
 
 from sitegen.content.archive import Archive, MarkdownPage, Note
 from sitegen.core.model import Cable, Diagnostic, Paragraph, Reference
+from sitegen.plan.groups import GroupKey
 
-FORMAT = 3
+FORMAT = 4
 MAGIC = b"sitegen state\x00"
 _CHUNK = 10_000
 """Cables per marshalled chunk: the state is written and read a chunk at a time, so
@@ -45,8 +46,16 @@ _ARCHIVE_PLAIN = (
 )  # fmt: skip
 
 
+def _plain_groups(groups: dict[GroupKey, Any]) -> dict[tuple[str, str], Any]:
+    return {(key.kind, key.name): value for key, value in groups.items()}
+
+
+def _keyed_groups(groups: dict[Any, Any]) -> dict[GroupKey, Any]:
+    return {GroupKey(*key): value for key, value in groups.items()}
+
+
 def _diagnostic(d: Diagnostic) -> tuple[Any, ...]:
-    return (d.line, d.severity, d.code, d.message)
+    return (d.line, d.severity, d.code, d.message, d.path)
 
 
 class _Table:
@@ -123,12 +132,14 @@ def dump(state: dict[str, Any], handle: IO[bytes]) -> None:
             (p.source, p.slug, p.title, p.body, p.order, p.date, p.description)
             for p in archive.pages
         ]
-        plain["diagnostics"] = [(src, _diagnostic(d)) for src, d in archive.diagnostics]
+        plain["diagnostics"] = [_diagnostic(d) for d in archive.diagnostics]
         out["_archive"] = plain
     if "_index_cache" in state:
         out["_index_cache"] = {
             cid: (table.ref(c), text) for cid, (c, text) in state["_index_cache"].items()
         }
+    if "_groups" in state:
+        out["_groups"] = _plain_groups(state["_groups"])
     table.flush()
     _write(handle, ("state", FORMAT, out))
 
@@ -191,12 +202,14 @@ def load(handle: IO[bytes]) -> dict[str, Any]:
         archive.cables = {cid: cables[n] for cid, n in plain["cables"].items()}
         archive.notes = {cid: Note(*n) for cid, n in plain["notes"].items()}
         archive.pages = [MarkdownPage(*p) for p in plain["pages"]]
-        archive.diagnostics = [(src, Diagnostic(*d)) for src, d in plain["diagnostics"]]
+        archive.diagnostics = [Diagnostic(*d) for d in plain["diagnostics"]]
         state["_archive"] = archive
     if "_index_cache" in state:
         state["_index_cache"] = {
             cid: (cables[n], text) for cid, (n, text) in state["_index_cache"].items()
         }
+    if "_groups" in state:
+        state["_groups"] = _keyed_groups(state["_groups"])
     return state
 
 
@@ -251,6 +264,8 @@ def record(change: dict[str, Any], base: str) -> bytes:
     out["_index_cache"] = {
         cid: (table.ref(c), text) for cid, (c, text) in change["_index_cache"].items()
     }
+    out["_groups"] = _plain_groups(change["_groups"])
+    out["_groups-"] = [(key.kind, key.name) for key in change["_groups-"]]
     if "_swaps" in change:
         out["_swaps"] = {cid: table.ref(c) for cid, c in change["_swaps"].items()}
     table.flush()
@@ -292,8 +307,12 @@ def _apply(state: dict[str, Any], cables: list[Cable], change: dict[str, Any]) -
             entries = {k: (tuple(st), key, cables[n]) for k, (st, key, n) in entries.items()}
         elif name == "_index_cache":
             entries = {cid: (cables[n], text) for cid, (n, text) in entries.items()}
+        gone_keys = change.pop(name + "-", [])
+        if name == "_groups":
+            entries = _keyed_groups(entries)
+            gone_keys = [GroupKey(*key) for key in gone_keys]
         target = state.setdefault(name, {})
-        for gone in change.pop(name + "-", []):
+        for gone in gone_keys:
             target.pop(gone, None)
         target.update(entries)
     swaps = change.pop("_swaps", None)

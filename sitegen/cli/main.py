@@ -25,7 +25,7 @@ from sitegen.core.errors import BuildError, ConfigError, SitegenError
 from sitegen.core.model import Cable, Diagnostic, cable_to_json
 from sitegen.export.formats import FORMATS, export
 from sitegen.importer import QUOTES, import_cables
-from sitegen.output.commit import open_atomic
+from sitegen.output.commit import WriteLock, open_atomic
 from sitegen.parse import parse_file
 
 if TYPE_CHECKING:  # imported by the commands that use them: a build starts faster
@@ -219,10 +219,10 @@ def _check_jobs(args: argparse.Namespace) -> None:
         raise ConfigError("--jobs must be at least 1")
 
 
-def _counts(diagnostics: Sequence[tuple[str, Diagnostic]]) -> dict[str, int]:
+def _counts(diagnostics: Sequence[Diagnostic]) -> dict[str, int]:
     """How many diagnostics of each severity, for a command's summary line."""
     return {
-        level: sum(1 for _, d in diagnostics if d.severity == level)
+        level: sum(1 for d in diagnostics if d.severity == level)
         for level in ("error", "warning", "info")
     }
 
@@ -237,9 +237,7 @@ def _cmd_build(args: argparse.Namespace, *, write: bool) -> int:
     _check_jobs(args)
     result = build(config, write=write, clean=args.clean, check_headers=not write, jobs=args.jobs)
     shown = [
-        item
-        for item in result.diagnostics
-        if not write or args.verbose or item[1].severity != "info"
+        item for item in result.diagnostics if not write or args.verbose or item.severity != "info"
     ]
     for line in format_report(shown):
         print(line, file=sys.stderr)
@@ -293,7 +291,7 @@ def _cmd_export(args: argparse.Namespace) -> int:
                 )
         except OSError as exc:
             raise BuildError(f"cannot write {args.out}: {exc.strerror or exc}") from exc
-    shown = [item for item in result.diagnostics if args.verbose or item[1].severity != "info"]
+    shown = [item for item in result.diagnostics if args.verbose or item.severity != "info"]
     for line in format_report(shown):
         print(line, file=sys.stderr)
     counts = _counts(result.diagnostics)
@@ -318,7 +316,7 @@ def _print_outcome(outcome: Outcome, verbose: bool) -> None:
         return
     result = outcome.result
     assert result is not None
-    shown = [item for item in result.diagnostics if verbose or item[1].severity != "info"]
+    shown = [item for item in result.diagnostics if verbose or item.severity != "info"]
     for line in format_report(shown):
         print(line, file=sys.stderr)
     written = result.written
@@ -331,7 +329,7 @@ def _problems(outcome: Outcome) -> str:
     if not outcome.ok:
         return f"Build failed; showing the last good site.\n\n{outcome.error}"
     assert outcome.result is not None
-    errors = [item for item in outcome.result.diagnostics if item[1].severity == "error"]
+    errors = [item for item in outcome.result.diagnostics if item.severity == "error"]
     return "\n".join(format_report(errors))
 
 
@@ -340,25 +338,34 @@ def _cmd_live(args: argparse.Namespace) -> int:
 
     config = _config(args)
     state = LiveState()
+    writing = threading.RLock()  # the server reads under it while the build moves files
     server: PreviewServer | None = None
     if args.command == "serve":  # bound before the first build: a port in use fails at once
         try:
             server = PreviewServer(
-                (args.host, args.port), config.output, state, private=(config.cache, config.content)
+                (args.host, args.port),
+                config.output,
+                state,
+                private=(config.cache, config.content),
+                writing=writing,
             )
         except OSError as exc:
             raise ConfigError(
                 f"cannot serve on {args.host} port {args.port}: {exc.strerror or exc}"
             ) from exc
     try:
-        return _live(args, config, state, server)
+        return _live(args, config, state, server, writing)
     finally:
         if server is not None:
             server.server_close()
 
 
 def _live(
-    args: argparse.Namespace, config: Config, state: LiveState, server: PreviewServer | None
+    args: argparse.Namespace,
+    config: Config,
+    state: LiveState,
+    server: PreviewServer | None,
+    writing: WriteLock,
 ) -> int:
     from sitegen.live.watch import Watcher
 
@@ -374,7 +381,13 @@ def _live(
             state.update(problems=_problems(outcome))
 
     watcher = Watcher(
-        args.config, config, poll=args.poll, jobs=args.jobs, on_build=report, overrides=overrides
+        args.config,
+        config,
+        poll=args.poll,
+        jobs=args.jobs,
+        on_build=report,
+        overrides=overrides,
+        writing=writing,
     )
     threads: list[threading.Thread] = []
     serving: threading.Thread | None = None
@@ -473,7 +486,7 @@ def _cmd_parse(files: Sequence[str], *, as_json: bool, strict: bool, repair: boo
             out.write(json.dumps(cable_to_json(cable), ensure_ascii=False) + "\n")
         else:
             _print_cable(cable, out)
-    report = format_report((c.source, d) for c in cables for d in c.diagnostics)
+    report = format_report(d for c in cables for d in c.diagnostics)
     for line in report:
         print(line, file=sys.stderr)
     level = worst(d for c in cables for d in c.diagnostics)

@@ -9,8 +9,9 @@ from __future__ import annotations
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
+from sitegen.core.ids import is_safe_id
 from sitegen.core.model import Cable, Diagnostic
-from sitegen.core.urls import is_safe_id, slug
+from sitegen.core.urls import slug
 
 
 @dataclass(slots=True)
@@ -58,7 +59,7 @@ class Archive:
     unresolved: dict[str, list[str]] = field(default_factory=dict)
     notes: dict[str, Note] = field(default_factory=dict)
     pages: list[MarkdownPage] = field(default_factory=list)
-    diagnostics: list[tuple[str, Diagnostic]] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
 
     def resolve(self, cable_id: str | None) -> str | None:
         """The archive's ID for a cited ID (itself or through an alias), None if missing."""
@@ -122,17 +123,15 @@ DUPLICATES_LISTED = 10
 so 50,000 copies of a cable make a report of a dozen lines."""
 
 
-def _duplicates(cid: str, kept: str, sources: list[str]) -> list[tuple[str, Diagnostic]]:
+def _duplicates(cid: str, kept: str, sources: list[str]) -> list[Diagnostic]:
     """The diagnostics of the files skipped because ``kept`` has their ID ``cid``."""
     out = [
-        (
+        Diagnostic(
+            0,
+            "error",
+            "duplicate-id",
+            f"{cid} is also {kept}; that file is kept and this one skipped",
             source,
-            Diagnostic(
-                0,
-                "error",
-                "duplicate-id",
-                f"{cid} is also {kept}; that file is kept and this one skipped",
-            ),
         )
         for source in sources[:DUPLICATES_LISTED]
     ]
@@ -140,7 +139,7 @@ def _duplicates(cid: str, kept: str, sources: list[str]) -> list[tuple[str, Diag
     if rest:
         span = f"{rest[0]} ... {rest[-1]}" if len(rest) > 1 else rest[0]
         message = f"{cid} is also the ID of {len(rest):,} more files, skipped too ({span})"
-        out.append((kept, Diagnostic(0, "error", "duplicate-id", message)))
+        out.append(Diagnostic(0, "error", "duplicate-id", message, kept))
     return out
 
 
@@ -158,14 +157,12 @@ def build_archive(cables: list[Cable], notes: list[Note], pages: list[MarkdownPa
             continue  # the parser reported it
         if not is_safe_id(cable.id):
             archive.diagnostics.append(
-                (
+                Diagnostic(
+                    0,
+                    "error",
+                    "unsafe-id",
+                    f"ID {cable.id!r} cannot be a path segment; no page written",
                     cable.source,
-                    Diagnostic(
-                        0,
-                        "error",
-                        "unsafe-id",
-                        f"ID {cable.id!r} cannot be a path segment; no page written",
-                    ),
                 )
             )
             continue
@@ -231,26 +228,22 @@ def build_archive(cables: list[Cable], notes: list[Note], pages: list[MarkdownPa
         target = archive.resolve(note.cable_id)
         if target is None:
             archive.diagnostics.append(
-                (
+                Diagnostic(
+                    0,
+                    "warning",
+                    "note-without-cable",
+                    f"no cable {note.cable_id} in the archive",
                     note.source,
-                    Diagnostic(
-                        0,
-                        "warning",
-                        "note-without-cable",
-                        f"no cable {note.cable_id} in the archive",
-                    ),
                 )
             )
         elif target in archive.notes:
             archive.diagnostics.append(
-                (
+                Diagnostic(
+                    0,
+                    "warning",
+                    "duplicate-note",
+                    f"{target} already has a note ({archive.notes[target].source})",
                     note.source,
-                    Diagnostic(
-                        0,
-                        "warning",
-                        "duplicate-note",
-                        f"{target} already has a note ({archive.notes[target].source})",
-                    ),
                 )
             )
         else:

@@ -30,7 +30,7 @@ class Discovered:
     cables: list[Source] = field(default_factory=list)
     pages: list[Source] = field(default_factory=list)
     notes: list[Source] = field(default_factory=list)
-    problems: list[tuple[str, Diagnostic]] = field(default_factory=list)
+    problems: list[Diagnostic] = field(default_factory=list)
 
 
 def _display(path: Path, root: Path) -> str:
@@ -89,14 +89,12 @@ def _outside_link(path: Path, base: Path, root: Path, out: Discovered) -> bool:
     if Path(os.path.realpath(path)).is_relative_to(base):
         return False
     out.problems.append(
-        (
+        Diagnostic(
+            0,
+            "warning",
+            "symlink-skipped",
+            "symbolic link out of the content folder: not followed",
             _display(path, root),
-            Diagnostic(
-                0,
-                "warning",
-                "symlink-skipped",
-                "symbolic link out of the content folder: not followed",
-            ),
         )
     )
     return True

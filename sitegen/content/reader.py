@@ -13,6 +13,7 @@ from sitegen.content.archive import Archive, MarkdownPage, Note, build_archive
 from sitegen.content.cable_store import Cache, content_key, light, pack
 from sitegen.content.discover import Discovered, Source
 from sitegen.core.config import Config
+from sitegen.core.diagnostics import Report
 from sitegen.core.limits import MAX_CABLE_BYTES, MAX_MARKDOWN_BYTES, ContentError, read_limited
 from sitegen.core.memory import collector_paused
 from sitegen.core.model import Cable, Diagnostic
@@ -22,8 +23,6 @@ from sitegen.parse import parse_bytes
 from sitegen.parse.cable import unread
 from sitegen.parse.source import decode
 from sitegen.render.markdown import split_front_matter
-
-Report = list[tuple[str, Diagnostic]]
 
 
 @dataclass(slots=True)
@@ -40,10 +39,10 @@ def _read(source: Source, report: Report) -> str | None:
     try:
         data = read_limited(source.path, MAX_MARKDOWN_BYTES)
     except ContentError as exc:
-        report.append((source.name, Diagnostic(0, "error", exc.code, exc.message)))
+        report.append(Diagnostic(0, "error", exc.code, exc.message, source.name))
         return None
     text, problems = decode(data)
-    report.extend((source.name, d) for d in problems)
+    report.extend(d.at(source.name) for d in problems)
     return text
 
 
@@ -55,31 +54,27 @@ def _pages(sources: list[Source], report: Report) -> list[MarkdownPage]:
         if text is None:
             continue
         doc = split_front_matter(text)
-        report.extend((source.name, d) for d in doc.diagnostics)
+        report.extend(d.at(source.name) for d in doc.diagnostics)
         page_slug = slug(doc.meta.get("slug") or PurePath(source.name).stem).lower()
         if page_slug in RESERVED:
             report.append(
-                (
+                Diagnostic(
+                    1,
+                    "error",
+                    "page-slug-taken",
+                    f"slug {page_slug!r} is used by the site itself; page skipped",
                     source.name,
-                    Diagnostic(
-                        1,
-                        "error",
-                        "page-slug-taken",
-                        f"slug {page_slug!r} is used by the site itself; page skipped",
-                    ),
                 )
             )
             continue
         if page_slug in taken:
             report.append(
-                (
+                Diagnostic(
+                    1,
+                    "error",
+                    "page-slug-taken",
+                    f"slug {page_slug!r} is also {taken[page_slug]}; page skipped",
                     source.name,
-                    Diagnostic(
-                        1,
-                        "error",
-                        "page-slug-taken",
-                        f"slug {page_slug!r} is also {taken[page_slug]}; page skipped",
-                    ),
                 )
             )
             continue
@@ -88,9 +83,8 @@ def _pages(sources: list[Source], report: Report) -> list[MarkdownPage]:
             order = int(doc.meta.get("order", "0"))
         except ValueError:
             report.append(
-                (
-                    source.name,
-                    Diagnostic(1, "warning", "front-matter", "order must be a whole number"),
+                Diagnostic(
+                    1, "warning", "front-matter", "order must be a whole number", source.name
                 )
             )
             order = 0
@@ -115,7 +109,7 @@ def _notes(sources: list[Source], report: Report) -> list[Note]:
         text = _read(source, report)
         if text is not None:
             doc = split_front_matter(text)
-            report.extend((source.name, d) for d in doc.diagnostics)
+            report.extend(d.at(source.name) for d in doc.diagnostics)
             notes.append(Note(source.name, PurePath(source.name).stem.upper(), doc.body))
     return notes
 
@@ -205,13 +199,12 @@ def load_content(
     report: Report = list(found.problems)
     if not config.content.is_dir():
         report.append(
-            (
-                config.content_dir,
-                Diagnostic(0, "warning", "no-content", "the content folder does not exist"),
+            Diagnostic(
+                0, "warning", "no-content", "the content folder does not exist", config.content_dir
             )
         )
     for cable in cables:
-        report.extend((cable.source, d) for d in cable.diagnostics)
+        report.extend(cable.diagnostics)
     notes, pages = _notes(found.notes, report), _pages(found.pages, report)
     if (
         previous is not None

@@ -17,13 +17,21 @@ def printable(text: str) -> str:
     return "".join(c if c.isprintable() else c.encode("unicode_escape").decode() for c in text)
 
 
-def format_report(items: Iterable[tuple[str, Diagnostic]]) -> list[str]:
+Report = list[Diagnostic]
+"""Every problem a stage found, each carrying its path."""
+
+
+def _order(diag: Diagnostic) -> tuple[str, int, str, str, str]:
+    return (diag.path, diag.line, diag.severity, diag.code, diag.message)
+
+
+def format_report(items: Iterable[Diagnostic]) -> list[str]:
     """Lines ``path:line: severity: code: message``, sorted, identical repeats collapsed;
     one line each, whatever the path and message hold (:func:`printable`)."""
     counts = Counter(items)
     lines = []
-    for (path, diag), n in sorted(counts.items(), key=lambda kv: (kv[0][0], kv[0][1])):
-        text = printable(f"{path}:{diag.line}: {diag.severity}: {diag.code}: {diag.message}")
+    for diag, n in sorted(counts.items(), key=lambda kv: _order(kv[0])):
+        text = printable(f"{diag.path}:{diag.line}: {diag.severity}: {diag.code}: {diag.message}")
         lines.append(text if n == 1 else f"{text} (x{n})")
     return lines
 

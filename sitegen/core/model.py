@@ -21,6 +21,12 @@ class Diagnostic:
     code: str
     """Stable, kebab-case identifier users can grep and filter on."""
     message: str
+    path: str = ""
+    """The file (or folder) concerned, as the report names it: ``content/cables/X.txt``."""
+
+    def at(self, path: str) -> Diagnostic:
+        """The same problem, located in ``path``."""
+        return Diagnostic(self.line, self.severity, self.code, self.message, path)
 
 
 @dataclass(frozen=True, slots=True)

@@ -13,7 +13,6 @@ from dataclasses import dataclass
 
 from sitegen.core.limits import MAX_SEGMENT
 
-_SAFE_ID = re.compile(r"\d{2}[A-Z]{1,40}\d{1,7}", re.ASCII)
 _UNSAFE = re.compile(r"[^A-Za-z0-9]+")
 _DEVICE = re.compile(r"CON|PRN|AUX|NUL|COM[1-9]|LPT[1-9]", re.IGNORECASE)
 """Names Windows gives to devices: a folder so named cannot be copied there (nor checked
@@ -43,11 +42,6 @@ RESERVED = frozenset(
         "index.html",
     }
 )
-
-
-def is_safe_id(cable_id: str) -> bool:
-    """An ID usable as a path segment: a canonical cable ID (digits, letters, digits)."""
-    return bool(_SAFE_ID.fullmatch(cable_id))
 
 
 def slug(text: str) -> str:

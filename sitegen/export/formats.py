@@ -28,8 +28,8 @@ from typing import Any, BinaryIO, Literal
 
 from sitegen.build.site import Site
 from sitegen.content.archive import Archive
-from sitegen.content.reader import Report
 from sitegen.core.config import Config
+from sitegen.core.diagnostics import Report
 from sitegen.core.model import Cable, Reference, cable_to_json
 from sitegen.core.progress import progress
 from sitegen.core.urls import Urls

@@ -38,7 +38,7 @@ class ImportResult:
     counts: Counts = field(default_factory=Counts)
     skipped: int = 0
     """Rows or pages with an error, not imported."""
-    diagnostics: list[tuple[str, Diagnostic]] = field(default_factory=list)
+    diagnostics: list[Diagnostic] = field(default_factory=list)
     seconds: float = 0.0
 
 
@@ -72,11 +72,11 @@ def import_cables(source: Path, to: Path, *, quotes: str = "auto") -> ImportResu
 def _run(items: Iterable[Record | Problem], folder: CableFolder, result: ImportResult) -> None:
     for item in items:
         if isinstance(item, Problem):
-            result.diagnostics.append((item.path, item.diagnostic))
+            result.diagnostics.append(item.diagnostic.at(item.path))
             if item.diagnostic.severity == "error":
                 result.skipped += 1
             continue
         result.read += 1
         problem = folder.put(item)
         if problem is not None:
-            result.diagnostics.append((problem.path, problem.diagnostic))
+            result.diagnostics.append(problem.diagnostic.at(problem.path))

@@ -9,9 +9,8 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from sitegen.core.ids import repair_id
+from sitegen.core.ids import is_safe_id, repair_id
 from sitegen.core.model import Diagnostic, Severity
-from sitegen.core.urls import is_safe_id
 
 KEYS = ("Reference ID", "Created", "Released", "Classification", "Origin")
 """The metadata keys an import writes, in the order of the corpus files."""

@@ -30,7 +30,7 @@ attacks each point over raw sockets):
 - GET and HEAD only (405 otherwise, nothing of the request echoed, the connection closed);
   every answer carries ``Cache-Control: no-store`` and ``X-Content-Type-Options: nosniff``
   and a type from the file's suffix; a Range header is ignored (200, the whole file).
-- **Never half a site.** A file is opened while no build writes (``write.WRITING``) and sent
+- **Never half a site.** A file is opened while no build writes (the build's write lock) and sent
   after the lock is released: a build replaces files by renaming, so an open file never
   changes under a reader, and a slow client never holds a build back.
 
@@ -63,7 +63,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 from urllib.parse import quote, unquote_to_bytes, urlsplit
 
-from sitegen.output.commit import WRITING
+from sitegen.output.commit import WriteLock
 
 EVENTS_PATH = "/__sitegen/events"
 HEAD_SECONDS = 10.0
@@ -339,8 +339,11 @@ class PreviewServer(ThreadingHTTPServer):
         state: LiveState,
         *,
         private: Iterable[Path] = (),
+        writing: WriteLock | None = None,
     ) -> None:
         self.root = root
+        self.writing: WriteLock = writing if writing is not None else threading.RLock()
+        """The build's write lock: a file is opened while no build moves files into place."""
         self.state = state
         self.private = [p for p in (_inside(root, f) for f in private) if p is not None]
         self.head_seconds, self.send_seconds = HEAD_SECONDS, SEND_SECONDS
@@ -519,7 +522,7 @@ class Handler(BaseHTTPRequestHandler):
     def _serve(self, *, head: bool) -> None:
         server = self.server
         status = HTTPStatus.OK
-        with WRITING:  # wait while a build moves files into place: never a half-written site
+        with server.writing:  # wait while a build moves files into place: never a half-written site
             found = open_request(server.root, self.path, server.private)
             if found is None:
                 status = HTTPStatus.NOT_FOUND

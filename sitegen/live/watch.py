@@ -24,6 +24,7 @@ from watchdog.observers.polling import PollingObserver
 from sitegen.build.site import BuildResult, Site
 from sitegen.core.config import CONFIG_NAME, Config, load_config
 from sitegen.core.errors import SitegenError
+from sitegen.output.commit import WriteLock
 
 QUIET_SECONDS = 0.08
 """A burst of events is over when none came for this long."""
@@ -109,6 +110,7 @@ class Watcher:
         jobs: int | None = None,
         on_build: Callable[[Outcome], None] | None = None,
         overrides: dict[str, object] | None = None,
+        writing: WriteLock | None = None,
     ) -> None:
         self.config_path = config_path
         self.config = config
@@ -118,7 +120,9 @@ class Watcher:
         self.on_build = on_build or (lambda outcome: None)
         self.searched = threading.Event()
         """Set when the search index of a rebuild is written (after its report)."""
-        self.site = Site(config, jobs, persist=False)
+        self.writing: WriteLock = writing if writing is not None else threading.RLock()
+        """Held while a build moves files into place (the preview server reads under it)."""
+        self.site = Site(config, jobs, persist=False, writing=self.writing)
         self.epoch = 0
         self.builds = 0
         self.stop = threading.Event()
@@ -164,7 +168,10 @@ class Watcher:
         try:
             if self.config_path is not None and any(Path(p).name == CONFIG_NAME for p in paths):
                 config = load_config(self.config_path, root=self.config.root, **self.overrides)
-                self.config, self.site = config, Site(config, self.jobs, persist=False)
+                self.config, self.site = (
+                    config,
+                    Site(config, self.jobs, persist=False, writing=self.writing),
+                )
             result = self.site.build(search_later=True)
         except SitegenError as exc:
             return Outcome(self.epoch, False, error=str(exc), paths=paths)

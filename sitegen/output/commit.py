@@ -28,7 +28,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
 from types import ModuleType
-from typing import BinaryIO
+from typing import Any, BinaryIO
 
 from sitegen.core.errors import BuildError
 from sitegen.core.urls import Urls
@@ -40,9 +40,10 @@ except ImportError:  # not on Windows: builds into one folder are not kept apart
     fcntl = None
 
 MANIFEST = Urls.manifest
-WRITING = threading.RLock()
-"""Held while a build writes: the preview server takes it to read, so no request ever sees
-a half-written site."""
+
+WriteLock = contextlib.AbstractContextManager[Any]
+"""A lock held while files move into place (a :func:`threading.RLock`): a reader that takes
+it too, as the preview server does, never sees a half-written site."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -116,8 +117,10 @@ class Output:
     writes the manifest; :meth:`discard` forgets a failed build's files.
     """
 
-    def __init__(self, folder: Path) -> None:
+    def __init__(self, folder: Path, writing: WriteLock | None = None) -> None:
         self.folder = folder
+        self.writing: WriteLock = writing if writing is not None else threading.RLock()
+        """Held while files move into place (shared with the preview server's reads)."""
         self._known: dict[str, str] | None = None
         self._lines: dict[str, str] = {}
         self.manifest_digest = _digest_of(folder / MANIFEST)
@@ -179,7 +182,7 @@ class Output:
         if not staging.exists():
             return None
         record = _commit_record(staging)
-        with WRITING:
+        with self.writing:
             note = "removed the staged files of an interrupted build"
             if record is not None:
                 _, stale = record
@@ -277,7 +280,7 @@ class Output:
         """Make the folder hold exactly the files of ``hashes`` (plus files sitegen never
         wrote): move the ``staged`` ones into place, write the manifest, remove the stale
         ones (see the module's note for the order, which a crash cannot break)."""
-        with WRITING:
+        with self.writing:
             try:
                 result = self._commit(hashes, staged)
             except BaseException:

@@ -59,10 +59,10 @@ class _Builder:
     """Collects diagnostics while one cable is parsed."""
 
     def __init__(self, source: str, diagnostics: Sequence[Diagnostic]) -> None:
-        self.cable = Cable(source=source, diagnostics=list(diagnostics))
+        self.cable = Cable(source=source, diagnostics=[d.at(source) for d in diagnostics])
 
     def report(self, line: int, severity: Severity, code: str, message: str) -> None:
-        self.cable.diagnostics.append(Diagnostic(line, severity, code, message))
+        self.cable.diagnostics.append(Diagnostic(line, severity, code, message, self.cable.source))
 
 
 def parse_file(path: str | Path, display: str | None = None, *, repair: bool = True) -> Cable:
@@ -79,7 +79,7 @@ def parse_file(path: str | Path, display: str | None = None, *, repair: bool = T
 def unread(source: str, problem: ContentError) -> Cable:
     """The cable of a file that was not read: no values, the reason as an error."""
     cable = Cable(source=source)
-    cable.diagnostics.append(Diagnostic(0, "error", problem.code, problem.message))
+    cable.diagnostics.append(Diagnostic(0, "error", problem.code, problem.message, source))
     return cable
 
 

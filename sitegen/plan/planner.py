@@ -25,6 +25,7 @@ from sitegen.core.model import Cable
 from sitegen.core.urls import Urls, relative
 from sitegen.parse.body import NUMBERED
 from sitegen.parse.dates import MONTH_NAMES
+from sitegen.plan.groups import GroupKey, groups_of
 from sitegen.render import cite, search
 from sitegen.render.markdown import render_markdown
 from sitegen.render.svg import Bar, histogram
@@ -39,10 +40,6 @@ CLASSIFICATION_ORDER = [
     "UNCLASSIFIED//FOR OFFICIAL USE ONLY",
     "UNCLASSIFIED",
 ]
-
-
-GroupKey = tuple[str, ...]
-"""A group of pages planned and rendered together: ``("cable", ID)``, ``("tag", CODE)``..."""
 
 
 @dataclass(slots=True)
@@ -89,23 +86,6 @@ def _badge(name: str | None) -> str:
     if name.startswith("CONFIDENTIAL"):
         return "confidential"
     return "fouo" if "OFFICIAL USE" in name else "unclassified"
-
-
-def groups_of(a: Archive, search: bool = False) -> list[GroupKey]:
-    """Every group of pages of an archive's site, in a stable order (``search``: with the
-    search page)."""
-    keys: list[GroupKey] = [("home",)]
-    keys += [("cable", cid) for cid in a.cables]
-    keys += [("tags",)] + [("tag", code) for code in a.by_tag]
-    keys += [("origins",)] + [("origin", code) for code in a.by_origin]
-    keys += [("classifications",)] + [("classification", n) for n in a.by_classification]
-    keys += [("timeline",)] + [("year", str(y)) for y in a.by_year]
-    keys += [("month", f"{y:04d}-{m:02d}") for y, m in a.by_month]
-    keys += [("unresolved",)]
-    keys += [("page", p.slug) for p in a.pages]
-    keys += [("search",)] if search else []
-    keys += [("404",)]
-    return keys
 
 
 class Planner:
@@ -221,22 +201,22 @@ class Planner:
             self._only = None
 
     def _plan_group(self, key: GroupKey) -> list[PagePlan]:
-        kind = key[0]
+        kind = key.kind
         if kind == "cable":
-            return [self.cable_page(key[1])]
+            return [self.cable_page(key.name)]
         if kind == "tag":
-            return self.tag_group(key[1])
+            return self.tag_group(key.name)
         if kind == "origin":
-            return self.origin_group(key[1])
+            return self.origin_group(key.name)
         if kind == "classification":
-            return self.classification_group(key[1])
+            return self.classification_group(key.name)
         if kind == "year":
-            return [self.year_page(int(key[1]))]
+            return [self.year_page(int(key.name))]
         if kind == "month":
-            year, month = key[1].split("-")
+            year, month = key.name.split("-")
             return self.month_group(int(year), int(month))
         if kind == "page":
-            return [self.markdown_page(key[1])]
+            return [self.markdown_page(key.name)]
         single: dict[str, Any] = {
             "home": self.home,
             "tags": self.tags_index,

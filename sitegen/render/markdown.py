@@ -7,7 +7,6 @@ note can never inject markup.
 
 from __future__ import annotations
 
-import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
@@ -15,9 +14,9 @@ from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
+from sitegen.core.ids import IN_TEXT
 from sitegen.core.model import Diagnostic
 
-CABLE_ID_IN_TEXT = re.compile(r"\b\d{2}[A-Z]{2,}\d{1,7}\b")
 _FRONT_KEYS = {"title", "slug", "order", "date", "description"}
 
 LinkResolver = Callable[[str], str | None]
@@ -93,11 +92,11 @@ def _cable_links(state: StateCore) -> None:
                 depth += 1
             elif child.type == "link_close":
                 depth -= 1
-            if child.type != "text" or depth or not CABLE_ID_IN_TEXT.search(child.content):
+            if child.type != "text" or depth or not IN_TEXT.search(child.content):
                 out.append(child)
                 continue
             pos = 0
-            for m in CABLE_ID_IN_TEXT.finditer(child.content):
+            for m in IN_TEXT.finditer(child.content):
                 href = resolve(m.group(0))
                 if href is None:
                     continue
