@@ -23,9 +23,9 @@ from typing import Any
 from urllib.parse import quote
 
 from sitegen.content.archive import build_archive
-from sitegen.content.cable_store import Cache
+from sitegen.content.cable_store import CableStore
 from sitegen.content.discover import discover
-from sitegen.content.reader import parse_all
+from sitegen.content.parsing import parse_all
 from sitegen.core.config import Config, load_config
 from sitegen.render.search import SHARD_SIZE, index_shards, shards
 
@@ -57,7 +57,7 @@ def main() -> None:
 
 def index(config: Config) -> None:
     found = discover(config.content, config.root)
-    parsed = parse_all(found.cables, config.repair_text, None, Cache(config.cache))
+    parsed = parse_all(found.cables, config.repair_text, None, CableStore(config.cache))
     archive = build_archive([cable for _, cable in parsed], [], [])
     plan = dict(enumerate(shards(archive)))
     started = time.perf_counter()

@@ -20,7 +20,8 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from minisite import output_files
 
-from sitegen.build.site import BuildResult, build
+from sitegen.build.result import BuildResult
+from sitegen.build.site import build
 from sitegen.core.config import load_config
 
 # Elements whose attribute names a resource the page loads or links to.

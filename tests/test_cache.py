@@ -141,18 +141,13 @@ def test_the_saved_state_reads_back_equal_and_shares_its_cables(tmp_path: Path) 
     root = _site(tmp_path / "site")
     site = Site(load_config(root / "sitegen.toml"))
     site.build()
-    saved = {
-        "_parsed": site._parsed,
-        "_archive": site._archive,
-        "_index_cache": site._index_cache,
-        "_groups": site._groups,
-    }
+    saved = site.state.as_fields()
     back = state.loads(state.dumps(saved))
-    assert back["_parsed"] == saved["_parsed"]
-    assert back["_groups"] == saved["_groups"]
-    archive = back["_archive"]
-    assert archive == saved["_archive"]
-    for _, _, light_cable in back["_parsed"].values():
+    assert back["parsed"] == saved["parsed"]
+    assert back["groups"] == saved["groups"]
+    archive = back["archive"]
+    assert archive == saved["archive"]
+    for _, _, light_cable in back["parsed"].values():
         assert light_cable.id is not None and archive.cables[light_cable.id] is light_cable
     with pytest.raises(ValueError):
         state.loads(b"\x00not a state")

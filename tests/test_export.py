@@ -24,7 +24,7 @@ from test_cli import CONTRACT_KEYS
 from sitegen.cli.main import main
 from sitegen.content.archive import build_archive
 from sitegen.content.discover import discover
-from sitegen.content.reader import load_content
+from sitegen.content.reader import index_content
 from sitegen.core.config import load_config
 from sitegen.core.model import Cable, Reference, cable_to_json
 from sitegen.export import formats as export_module
@@ -218,7 +218,7 @@ def test_corpus_edges_equal_the_archive_references(corpus: Path, exported: dict[
     config = load_config(config_file)
     found = discover(config.content, config.root)
     cables = [parse_file(s.path, s.name) for s in found.cables]
-    archive = load_content(config, found, cables).archive
+    archive = index_content(config, found, cables).archive
     graph = _graph(exported["graphml"])
     resolved = sum(len(v) for v in archive.cited_by.values())
     unresolved = sum(len(v) for v in archive.unresolved.values())

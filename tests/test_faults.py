@@ -264,7 +264,7 @@ def test_what_a_killed_search_left_in_the_cache_is_removed(tmp_path: Path) -> No
     root = _small_site(tmp_path / "site", 3)
     (root / "sitegen.toml").write_text("search = true\n", encoding="utf-8")
     site = Site(load_config(root / "sitegen.toml"))
-    leftover = site.cache.scratch(site.config.output) / "search-killed" / "0" / "bundle"
+    leftover = site.search.scratch() / "search-killed" / "0" / "bundle"
     leftover.mkdir(parents=True)
     (leftover / "pagefind.js").write_bytes(b"x" * 1000)
     site.build()

@@ -19,7 +19,8 @@ from hypothesis import strategies as st
 from minisite import cable, make_site
 from payloads import EVALUATED, PAYLOADS, scan_output, tree
 
-from sitegen.build.site import BuildResult, build
+from sitegen.build.result import BuildResult
+from sitegen.build.site import build
 from sitegen.cli.main import main
 from sitegen.content.archive import DUPLICATES_LISTED
 from sitegen.core.config import load_config

@@ -1,4 +1,4 @@
-"""The state of a build in plain values, so it is saved and loaded with :mod:`marshal`.
+"""The saved build state in plain values, so it is written and read with :mod:`marshal`.
 
 A large archive's state (a light cable per file, the archive's indexes, the hash of every
 page) is saved after each build and loaded at the start of the next: with pickle, most of
@@ -114,16 +114,17 @@ class OtherFormat(ValueError):
 
 
 def dump(state: dict[str, Any], handle: IO[bytes]) -> None:
-    """Write ``state`` (the fields a :class:`sitegen.build.site.Site` saves) to ``handle``:
+    """Write ``state`` (the fields of a :class:`~sitegen.build.state.SavedState` and its
+    header, by name) to ``handle``:
     the mark, chunks of cables, then the rest, which refers to them by number."""
     handle.write(MAGIC + FORMAT.to_bytes(2, "little"))
     table = _Table(handle)
     out = dict(state)
-    out["_parsed"] = {
+    out["parsed"] = {
         name: (stamp, key, table.ref(cable))
-        for name, (stamp, key, cable) in state["_parsed"].items()
+        for name, (stamp, key, cable) in state["parsed"].items()
     }
-    archive: Archive | None = state.get("_archive")
+    archive: Archive | None = state.get("archive")
     if archive is not None:
         plain: dict[str, Any] = {name: getattr(archive, name) for name in _ARCHIVE_PLAIN}
         plain["cables"] = {cid: table.ref(c) for cid, c in archive.cables.items()}
@@ -133,13 +134,13 @@ def dump(state: dict[str, Any], handle: IO[bytes]) -> None:
             for p in archive.pages
         ]
         plain["diagnostics"] = [_diagnostic(d) for d in archive.diagnostics]
-        out["_archive"] = plain
-    if "_index_cache" in state:
-        out["_index_cache"] = {
-            cid: (table.ref(c), text) for cid, (c, text) in state["_index_cache"].items()
+        out["archive"] = plain
+    if "index_cache" in state:
+        out["index_cache"] = {
+            cid: (table.ref(c), text) for cid, (c, text) in state["index_cache"].items()
         }
-    if "_groups" in state:
-        out["_groups"] = _plain_groups(state["_groups"])
+    if "groups" in state:
+        out["groups"] = _plain_groups(state["groups"])
     table.flush()
     _write(handle, ("state", FORMAT, out))
 
@@ -191,31 +192,30 @@ def load(handle: IO[bytes]) -> dict[str, Any]:
     if int.from_bytes(head[len(MAGIC) :], "little") != FORMAT:
         raise OtherFormat("a state of another format")
     cables, state = _items(handle, "state")
-    state["_parsed"] = {
-        name: (tuple(stamp), key, cables[n]) for name, (stamp, key, n) in state["_parsed"].items()
+    state["parsed"] = {
+        name: (tuple(stamp), key, cables[n]) for name, (stamp, key, n) in state["parsed"].items()
     }
-    plain = state.get("_archive")
+    plain = state.get("archive")
     if plain is not None:
-        archive = Archive()
-        for name in _ARCHIVE_PLAIN:
-            setattr(archive, name, plain[name])
-        archive.cables = {cid: cables[n] for cid, n in plain["cables"].items()}
-        archive.notes = {cid: Note(*n) for cid, n in plain["notes"].items()}
-        archive.pages = [MarkdownPage(*p) for p in plain["pages"]]
-        archive.diagnostics = [Diagnostic(*d) for d in plain["diagnostics"]]
-        state["_archive"] = archive
-    if "_index_cache" in state:
-        state["_index_cache"] = {
-            cid: (cables[n], text) for cid, (n, text) in state["_index_cache"].items()
+        state["archive"] = Archive(
+            cables={cid: cables[n] for cid, n in plain["cables"].items()},
+            notes={cid: Note(*n) for cid, n in plain["notes"].items()},
+            pages=[MarkdownPage(*p) for p in plain["pages"]],
+            diagnostics=[Diagnostic(*d) for d in plain["diagnostics"]],
+            **{name: plain[name] for name in _ARCHIVE_PLAIN},
+        )
+    if "index_cache" in state:
+        state["index_cache"] = {
+            cid: (cables[n], text) for cid, (n, text) in state["index_cache"].items()
         }
-    if "_groups" in state:
-        state["_groups"] = _keyed_groups(state["_groups"])
+    if "groups" in state:
+        state["groups"] = _keyed_groups(state["groups"])
     return state
 
 
 # -- the journal ---------------------------------------------------------------------------
 
-JOURNALED = ("_parsed", "_groups", "_index_cache")
+JOURNALED = ("parsed", "groups", "index_cache")
 """The large dicts a journal record carries by entry: those changed and those removed."""
 
 
@@ -223,7 +223,7 @@ def delta(saved: dict[str, Any], state: dict[str, Any]) -> dict[str, Any] | None
     """What changed from ``saved`` (a :func:`snapshot`) to ``state``, or None when the
     archive was indexed again (a journal record would be as large as the state: write it
     whole). Entries are compared by identity: a build replaces what it changes."""
-    old, new = saved["_archive"], state["_archive"]
+    old, new = saved["archive"], state["archive"]
     if new is not old and (
         old is None
         or new is None
@@ -238,11 +238,11 @@ def delta(saved: dict[str, Any], state: dict[str, Any]) -> dict[str, Any] | None
             before = saved[name]
             out[name] = {k: v for k, v in value.items() if before.get(k) is not v}
             out[name + "-"] = [k for k in before if k not in value]
-        elif name != "_archive" and (name not in saved or saved[name] != value):
+        elif name != "archive" and (name not in saved or saved[name] != value):
             out[name] = value
     if new is not old:
-        out["_swaps"] = {cid: c for cid, c in new.cables.items() if old.cables.get(cid) is not c}
-        out["_swaps-"] = [cid for cid in old.cables if cid not in new.cables]
+        out["swaps"] = {cid: c for cid, c in new.cables.items() if old.cables.get(cid) is not c}
+        out["swaps-"] = [cid for cid in old.cables if cid not in new.cables]
     return out
 
 
@@ -256,18 +256,18 @@ def record(change: dict[str, Any], base: str) -> bytes:
     chunk of the cables it refers to, then the change; length and checksum first."""
     buffer = io.BytesIO()
     table = _Table(buffer)
-    out = dict(change, _base=base)
-    out["_parsed"] = {
+    out = dict(change, base=base)
+    out["parsed"] = {
         name: (stamp, key, table.ref(cable))
-        for name, (stamp, key, cable) in change["_parsed"].items()
+        for name, (stamp, key, cable) in change["parsed"].items()
     }
-    out["_index_cache"] = {
-        cid: (table.ref(c), text) for cid, (c, text) in change["_index_cache"].items()
+    out["index_cache"] = {
+        cid: (table.ref(c), text) for cid, (c, text) in change["index_cache"].items()
     }
-    out["_groups"] = _plain_groups(change["_groups"])
-    out["_groups-"] = [(key.kind, key.name) for key in change["_groups-"]]
-    if "_swaps" in change:
-        out["_swaps"] = {cid: table.ref(c) for cid, c in change["_swaps"].items()}
+    out["groups"] = _plain_groups(change["groups"])
+    out["groups-"] = [(key.kind, key.name) for key in change["groups-"]]
+    if "swaps" in change:
+        out["swaps"] = {cid: table.ref(c) for cid, c in change["swaps"].items()}
     table.flush()
     _write(buffer, ("delta", FORMAT, out))
     body = buffer.getvalue()
@@ -281,7 +281,7 @@ def _checksum(body: bytes) -> bytes:
 def replay(state: dict[str, Any], journal: bytes) -> tuple[int, bool]:
     """Apply to ``state`` (from :func:`load`) the records of ``journal`` made for its base,
     in order, up to the first damaged one; returns how many applied, and whether the
-    journal was whole (False: it ends in a damaged record, or garbage)."""
+    journal was intact (False: it ends in a damaged record, or garbage)."""
     applied, at = 0, 0
     while at < len(journal):
         size = int.from_bytes(journal[at : at + 8], "little")
@@ -293,7 +293,7 @@ def replay(state: dict[str, Any], journal: bytes) -> tuple[int, bool]:
             cables, change = _items(io.BytesIO(body), "delta")
         except ValueError:
             return applied, False
-        if change.get("_base") != state.get("_base"):
+        if change.get("base") != state.get("base"):
             continue  # a record of an earlier base
         _apply(state, cables, change)
         applied += 1
@@ -303,24 +303,24 @@ def replay(state: dict[str, Any], journal: bytes) -> tuple[int, bool]:
 def _apply(state: dict[str, Any], cables: list[Cable], change: dict[str, Any]) -> None:
     for name in JOURNALED:
         entries = change.pop(name, {})
-        if name == "_parsed":
+        if name == "parsed":
             entries = {k: (tuple(st), key, cables[n]) for k, (st, key, n) in entries.items()}
-        elif name == "_index_cache":
+        elif name == "index_cache":
             entries = {cid: (cables[n], text) for cid, (n, text) in entries.items()}
         gone_keys = change.pop(name + "-", [])
-        if name == "_groups":
+        if name == "groups":
             entries = _keyed_groups(entries)
             gone_keys = [GroupKey(*key) for key in gone_keys]
         target = state.setdefault(name, {})
         for gone in gone_keys:
             target.pop(gone, None)
         target.update(entries)
-    swaps = change.pop("_swaps", None)
-    gone_cables = change.pop("_swaps-", [])
-    archive = state.get("_archive")
+    swaps = change.pop("swaps", None)
+    gone_cables = change.pop("swaps-", [])
+    archive = state.get("archive")
     if swaps is not None and archive is not None:
         for cid in gone_cables:
             archive.cables.pop(cid, None)
         archive.cables.update({cid: cables[n] for cid, n in swaps.items()})
-    change.pop("_base", None)
+    change.pop("base", None)
     state.update(change)

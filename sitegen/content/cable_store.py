@@ -1,21 +1,14 @@
-"""The persistent cache: parsed cables by content hash, and the state of the last build.
+"""The cable store: every parsed cable, by a hash of its file, in the site's cache folder.
 
-Two stores in the site's cache folder (``cache_dir``, default ``.sitegen-cache``):
+``cables.sqlite`` in ``cache_dir`` (default ``.sitegen-cache``) holds each parsed cable,
+pickled, keyed by a hash of its file name, bytes and the repair setting. A file is parsed
+once; a later build (or another output folder) finds it by its hash. The parser's own
+fingerprint (a hash of its code and data) is recorded: a new parser empties the table, so
+the store never serves an old reading.
 
-- ``cables.sqlite``: every parsed cable, pickled, keyed by a hash of its file name, bytes
-  and the repair setting. A file is parsed once; a later build (or another output folder)
-  finds it by its hash. The parser's own fingerprint (a hash of its code and data) is
-  recorded: a new parser empties the table, so a cache never serves an old reading.
-- ``state-<output>.bin``: what the last successful build into one output folder knew
-  (the light cables by file, the archive, the hash of every page by group), so a new
-  process decides what a change touches as the watch loop does, instead of rendering
-  everything again. A build that changed little appends what it changed to
-  ``state-<output>.journal`` instead of writing the whole state; the journal is folded
-  into a new state when it grows past a quarter of it (or 1 MB, for small sites).
-
-Both are derived data: when unreadable, stale or corrupt they are dropped and rebuilt; a
-build never fails because of its cache. Parse workers write the cables they parse
-themselves (sqlite serialises them); the state is written by the build's own process.
+It is derived data: when unreadable or corrupt it is dropped and rebuilt; a build never
+fails because of it. Parse workers write the cables they parse themselves (sqlite
+serialises them); each process opens its own connection (none crosses a fork).
 """
 
 from __future__ import annotations
@@ -25,22 +18,15 @@ import hashlib
 import os
 import pickle
 import sqlite3
-import sys
 import zlib
 from dataclasses import replace
 from pathlib import Path
-from typing import Any
 
-from sitegen.build import state_codec as saved_state
 from sitegen.core.fingerprint import parser_fingerprint
-from sitegen.core.memory import collector_paused
 from sitegen.core.model import Cable
 
-SCHEMA = 3
-_RECORDS = 200
-"""Journal records at most before the state is written whole again."""
-_PYTHON = f"{sys.version_info[0]}.{sys.version_info[1]}"
-"""The state is written with marshal, whose format belongs to the Python version."""
+SCHEMA = 4
+"""The layout of a stored cable (4: diagnostics carry their path)."""
 
 
 def _parser() -> str:
@@ -88,9 +74,9 @@ def unpack(blob: bytes) -> Cable:
     return cable
 
 
-class Cache:
-    """One site's cache folder. Open it in the process that uses it (sqlite connections do
-    not survive a fork): :meth:`reopen` in a worker."""
+class CableStore:
+    """The cable store of one cache folder. A connection is opened by the process that uses
+    it (a forked worker opens its own: sqlite connections do not survive a fork)."""
 
     def __init__(self, folder: Path) -> None:
         self.folder = folder
@@ -99,10 +85,6 @@ class Cache:
         never the build): reported as ``info`` diagnostics."""
         self._db: sqlite3.Connection | None = None
         self._pid = 0
-        self._sizes = (0, 0, 0)
-        """The saved state's size, its journal's size and records (to know when to fold)."""
-
-    # -- the cable store -------------------------------------------------------------------
 
     def _connect(self) -> sqlite3.Connection | None:
         if self._db is not None and self._pid == os.getpid():
@@ -194,99 +176,6 @@ class Cache:
         if self._db is not None and self._pid == os.getpid():
             self._db.close()
         self._db = None
-
-    # -- the state of the last build ---------------------------------------------------------
-
-    def _state_path(self, output: Path) -> Path:
-        return self.folder / f"state-{_output_key(output)}.bin"
-
-    def scratch(self, output: Path) -> Path:
-        """A work folder for the build into ``output`` (the search index's shards)."""
-        return self.folder / f"scratch-{_output_key(output)}"
-
-    def _journal_path(self, output: Path) -> Path:
-        return self._state_path(output).with_suffix(".journal")
-
-    def load_state(self, output: Path) -> dict[str, Any] | None:
-        """What the last build into ``output`` saved (its journal applied), or None (none,
-        stale or unreadable)."""
-        path = self._state_path(output)
-        try:
-            with open(path, "rb") as handle, collector_paused(keep=True):
-                state = saved_state.load(handle)
-                self._sizes = (path.stat().st_size, 0, 0)
-                with contextlib.suppress(OSError):
-                    journal = self._journal_path(output).read_bytes()
-                    records, whole = saved_state.replay(state, journal)
-                    if not whole:
-                        self._note(
-                            f"the journal of {path.name} ends in a damaged record (a build "
-                            "stopped while writing it?); the state is saved whole again"
-                        )
-                        records = _RECORDS  # the next save folds: nothing appended to garbage
-                    self._sizes = (self._sizes[0], len(journal), records)
-        except (FileNotFoundError, saved_state.OtherFormat):
-            return None  # none yet, or of another version: not a problem
-        except Exception as exc:  # damaged, cut short, unreadable: never fatal
-            self._note(f"saved state {path.name} unreadable ({exc}); pages rendered again")
-            return None
-        if state.get("parser") != parser_fingerprint() or state.get("python") != _PYTHON:
-            return None
-        return state
-
-    def save_state(
-        self, output: Path, state: dict[str, Any], saved: dict[str, Any] | None = None
-    ) -> dict[str, Any] | None:
-        """Save ``state``: as a journal record of what changed since ``saved`` (what the
-        previous call returned, or :meth:`load_state` gave) when that is small, else
-        whole. Returns what to give as ``saved`` next time (None when not saved)."""
-        state = {**state, "parser": parser_fingerprint(), "python": _PYTHON}
-        with collector_paused():
-            if saved is not None and saved.get("_base") and self._append(output, state, saved):
-                return saved_state.snapshot({**state, "_base": saved["_base"]})
-            return self._save_whole(output, state)
-
-    def _append(self, output: Path, state: dict[str, Any], saved: dict[str, Any]) -> bool:
-        base_size, journal_size, records = self._sizes
-        change = saved_state.delta(saved, state)
-        if change is None:
-            return False
-        data = saved_state.record(change, saved["_base"])
-        if journal_size + len(data) > max(base_size // 4, 1 << 20) or records >= _RECORDS:
-            return False  # time to fold the journal into a new state
-        try:
-            with open(self._journal_path(output), "ab") as handle:
-                handle.write(data)
-        except OSError:
-            return False
-        self._sizes = (base_size, journal_size + len(data), records + 1)
-        return True
-
-    def _save_whole(self, output: Path, state: dict[str, Any]) -> dict[str, Any] | None:
-        state["_base"] = os.urandom(8).hex()
-        path = self._state_path(output)
-        tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            with open(tmp, "wb") as handle:
-                saved_state.dump(state, handle)
-            os.replace(tmp, path)
-            self._sizes = (path.stat().st_size, 0, 0)
-        except OSError as exc:
-            self._note(f"cache state not saved: {exc.strerror or exc}")
-            _remove(tmp)
-            return None
-        _remove(self._journal_path(output))  # its records name the replaced base
-        return saved_state.snapshot(state)
-
-    def drop_state(self, output: Path) -> None:
-        _remove(self._state_path(output))
-        _remove(self._journal_path(output))
-
-
-def _output_key(output: Path) -> str:
-    """A name for an output folder in the cache folder (builds into several share it)."""
-    return hashlib.sha256(str(output.resolve()).encode()).hexdigest()[:16]
 
 
 def _remove(path: Path) -> None:

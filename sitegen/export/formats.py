@@ -26,8 +26,9 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any, BinaryIO, Literal
 
-from sitegen.build.site import Site
 from sitegen.content.archive import Archive
+from sitegen.content.cable_store import CableStore
+from sitegen.content.reader import ContentReader
 from sitegen.core.config import Config
 from sitegen.core.diagnostics import Report
 from sitegen.core.model import Cable, Reference, cable_to_json
@@ -320,14 +321,15 @@ def export(
     jobs: int | None = None,
     spreadsheet_safe: bool = False,
 ) -> ExportResult:
-    """Read the site of ``config`` as a build does (reusing what an earlier build parsed)
-    and write its export in ``fmt`` to ``sink``, UTF-8, as it is made."""
+    """Read the site of ``config`` as a build does (the cable store gives back what an
+    earlier build parsed) and write its export in ``fmt`` to ``sink``, UTF-8, as it is
+    made."""
     start = time.perf_counter()
-    site = Site(config, jobs, persist=False)
-    loaded = site.load()
+    reader = ContentReader(config, CableStore(config.cache), jobs)
+    loaded, _ = reader.read()
     archive = loaded.archive
     made = pieces(
-        archive, fmt, Urls(config.pretty_urls), site.whole, spreadsheet_safe=spreadsheet_safe
+        archive, fmt, Urls(config.pretty_urls), reader.whole, spreadsheet_safe=spreadsheet_safe
     )
     gathered: list[str] = []
     size = 0

@@ -21,7 +21,8 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from sitegen.build.site import BuildResult, Site
+from sitegen.build.result import BuildResult
+from sitegen.build.site import Site
 from sitegen.core.config import CONFIG_NAME, Config, load_config
 from sitegen.core.errors import SitegenError
 from sitegen.output.commit import WriteLock
@@ -233,4 +234,4 @@ class Watcher:
         try:
             self.site.save()
         except Exception:  # derived data: the next build starts afresh
-            self.site.cache.drop_state(self.config.output)
+            self.site.states.drop(self.config.output)

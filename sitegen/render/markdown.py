@@ -1,4 +1,4 @@
-"""Markdown pages and notes: front matter, CommonMark with tables, cable IDs linked.
+"""Markdown pages and notes to HTML: CommonMark with tables, cable IDs linked.
 
 Raw HTML in Markdown is not passed through (it is shown as text), and link targets with
 unsafe schemes (``javascript:``) are refused by markdown-it's link validation: a page or a
@@ -8,73 +8,15 @@ note can never inject markup.
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
 from markdown_it import MarkdownIt
 from markdown_it.rules_core import StateCore
 from markdown_it.token import Token
 
 from sitegen.core.ids import IN_TEXT
-from sitegen.core.model import Diagnostic
-
-_FRONT_KEYS = {"title", "slug", "order", "date", "description"}
 
 LinkResolver = Callable[[str], str | None]
 """Gives the href of a cable ID as seen from the page being rendered, or None."""
-
-
-@dataclass(slots=True)
-class Document:
-    """A Markdown file split into its front matter and its body."""
-
-    meta: dict[str, str] = field(default_factory=dict)
-    body: str = ""
-    body_line: int = 1
-    diagnostics: list[Diagnostic] = field(default_factory=list)
-
-
-def split_front_matter(text: str) -> Document:
-    """``---`` / ``key: value`` lines / ``---`` at the top, then the Markdown."""
-    text = text.removeprefix("\ufeff").replace("\r\n", "\n")
-    doc = Document(body=text)
-    lines = text.split("\n")
-    if not lines or lines[0].strip() != "---":
-        return doc
-    for end in range(1, len(lines)):
-        if lines[end].strip() in ("---", "..."):
-            break
-    else:
-        doc.diagnostics.append(
-            Diagnostic(1, "warning", "front-matter", "front matter never closed by ---")
-        )
-        return doc
-    for number in range(1, end):
-        line = lines[number]
-        if not line.strip() or line.lstrip().startswith("#"):
-            continue
-        key, sep, value = line.partition(":")
-        key = key.strip().lower()
-        if not sep or not key:
-            doc.diagnostics.append(
-                Diagnostic(
-                    number + 1,
-                    "warning",
-                    "front-matter",
-                    f"not a 'key: value' line: {line.strip()[:60]!r}",
-                )
-            )
-            continue
-        if key not in _FRONT_KEYS:
-            doc.diagnostics.append(
-                Diagnostic(
-                    number + 1, "warning", "front-matter", f"unknown front matter key {key!r}"
-                )
-            )
-            continue
-        doc.meta[key] = value.strip().strip("\"'")
-    doc.body = "\n".join(lines[end + 1 :])
-    doc.body_line = end + 2
-    return doc
 
 
 def _cable_links(state: StateCore) -> None:
