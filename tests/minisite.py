@@ -11,7 +11,7 @@ import sys
 import time
 from pathlib import Path
 
-from sitegen.build.result import BuildResult
+from sitegen.site.result import BuildResult
 
 SITEGEN = [sys.executable, "-m", "sitegen"]
 

@@ -20,9 +20,9 @@ from urllib.parse import unquote, urlsplit
 import pytest
 from minisite import output_files
 
-from sitegen.build.result import BuildResult
-from sitegen.build.site import build
 from sitegen.core.config import load_config
+from sitegen.site.build import build
+from sitegen.site.result import BuildResult
 
 # Elements whose attribute names a resource the page loads or links to.
 LINK_ATTRS: dict[str, tuple[str, ...]] = {

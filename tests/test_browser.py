@@ -24,9 +24,9 @@ from minisite import cable, make_site
 from playwright.sync_api import Browser, Dialog, Locator, Page
 from sitecheck import Site, build_corpus, corpus_site, in_archive_references, tag_slug
 
-from sitegen.build.site import build
 from sitegen.core.config import load_config
 from sitegen.render import search
+from sitegen.site.build import build
 
 if not CHROMIUM.is_file():
     pytest.skip(f"no chromium at {CHROMIUM} (CI installs it in .ci/run)", allow_module_level=True)

@@ -9,11 +9,11 @@ from pathlib import Path
 import pytest
 from minisite import cable, make_site, output_files
 
-from sitegen.build.site import build
 from sitegen.cli.main import main
 from sitegen.core.config import load_config
 from sitegen.core.errors import BuildError, ConfigError
 from sitegen.output.commit import write_site
+from sitegen.site.build import build
 
 
 def build_site(root: Path) -> dict[str, bytes]:

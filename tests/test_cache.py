@@ -9,10 +9,10 @@ from pathlib import Path
 import pytest
 from minisite import cable, make_site
 
-from sitegen.build.site import Site, build
 from sitegen.core.config import load_config
 from sitegen.core.errors import BuildError
 from sitegen.output.commit import STAGING
+from sitegen.site.build import Site, build
 
 
 def _tree(folder: Path) -> dict[str, str]:
@@ -136,7 +136,7 @@ def test_another_output_folder_has_its_own_state(tmp_path: Path) -> None:
 
 
 def test_the_saved_state_reads_back_equal_and_shares_its_cables(tmp_path: Path) -> None:
-    from sitegen.build import state_codec as state
+    from sitegen.site import state_codec as state
 
     root = _site(tmp_path / "site")
     site = Site(load_config(root / "sitegen.toml"))

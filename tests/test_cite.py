@@ -32,12 +32,12 @@ from minisite import cable, make_site, output_files
 from pylatexenc.latex2text import LatexNodes2Text, MacroTextSpec, get_default_latex_context_db
 from sitecheck import Site, corpus_site, target_of
 
-from sitegen.build.site import Site as Builder
 from sitegen.core.config import load_config
 from sitegen.core.model import Cable as ModelCable
 from sitegen.core.urls import Urls
 from sitegen.parse.dates import MONTH_NAMES
 from sitegen.render import cite
+from sitegen.site.build import Site as Builder
 
 GOLDEN_CABLES = Path(__file__).parent / "golden" / "site" / "content" / "cables"
 

@@ -26,14 +26,15 @@ import pytest
 from minisite import SITEGEN, cable, make_site
 from payloads import tree
 
-import sitegen.content.reader
-from sitegen.build.site import Site, build
+import sitegen.content.pages
+import sitegen.content.parsing
 from sitegen.cli.main import main
 from sitegen.core.config import load_config
 from sitegen.core.errors import BuildError
 from sitegen.core.limits import read_limited
 from sitegen.output.commit import COMMIT, MANIFEST, STAGING
 from sitegen.output.verify import verify
+from sitegen.site.build import Site, build
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -467,7 +468,8 @@ def test_a_file_that_changes_while_it_is_read(
                 Path(path).write_bytes(b"x" * (limit + 1))
         return read_limited(path, limit)
 
-    monkeypatch.setattr(sitegen.content.reader, "read_limited", racing)
+    monkeypatch.setattr(sitegen.content.parsing, "read_limited", racing)
+    monkeypatch.setattr(sitegen.content.pages, "read_limited", racing)
     result = build(load_config(root / "sitegen.toml"), jobs=1)
     monkeypatch.undo()
     codes = {d.path.rsplit("/", 1)[-1]: d.code for d in result.diagnostics}

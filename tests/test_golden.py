@@ -11,8 +11,8 @@ from pathlib import Path
 
 import pytest
 
-from sitegen.build.site import build
 from sitegen.core.config import load_config
+from sitegen.site.build import build
 
 GOLDEN = Path(__file__).parent / "golden"
 

@@ -19,14 +19,14 @@ from hypothesis import strategies as st
 from minisite import cable, make_site
 from payloads import EVALUATED, PAYLOADS, scan_output, tree
 
-from sitegen.build.result import BuildResult
-from sitegen.build.site import build
 from sitegen.cli.main import main
 from sitegen.content.archive import DUPLICATES_LISTED
 from sitegen.core.config import load_config
 from sitegen.core.diagnostics import format_report
 from sitegen.core.limits import MAX_CABLE_BYTES, MAX_MARKDOWN_BYTES
 from sitegen.core.model import Diagnostic
+from sitegen.site.build import build
+from sitegen.site.result import BuildResult
 
 NO_SEARCH = "search = false\n"
 _SEGMENT = re.compile(r"^(?!\.\.?$)[A-Za-z0-9._-]{1,100}$")

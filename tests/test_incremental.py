@@ -11,8 +11,8 @@ from pathlib import Path
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
-from sitegen.build.site import Site, build
 from sitegen.core.config import load_config
+from sitegen.site.build import Site, build
 
 POSTS = [("BAKU", "AMEMBASSY BAKU"), ("ANKARA", "AMEMBASSY ANKARA"), ("STATE", "SECSTATE WASHDC")]
 TAGS = ["PREL", "PGOV", "AJ", "TU", "KNNP", "ECON"]

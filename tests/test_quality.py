@@ -34,8 +34,8 @@ from browsing import CHROMIUM, DESKTOP, PHONE, launched, served, watched
 from playwright.sync_api import Browser, Page
 from sitecheck import Site, corpus_site, in_archive_references
 
-from sitegen.build.site import build
 from sitegen.core.config import load_config
+from sitegen.site.build import build
 
 ROOT = Path(__file__).resolve().parents[1]
 NODE_MODULES = ROOT / "node_modules"

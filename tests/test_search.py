@@ -11,9 +11,9 @@ from pathlib import Path
 import pytest
 from minisite import cable, make_site
 
-from sitegen.build.site import Site, build
 from sitegen.core.config import load_config
 from sitegen.render import search
+from sitegen.site.build import Site, build
 
 
 def _site(root: Path, config: str = "") -> Path:

@@ -19,10 +19,10 @@ from pathlib import Path
 import pytest
 from minisite import cable, make_site
 
-from sitegen.build.site import build
 from sitegen.core.config import load_config
 from sitegen.live import serve
 from sitegen.live.serve import File, LiveState, PreviewServer, Redirect, exposed, open_request
+from sitegen.site.build import build
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
 from serve import load, plan  # the load of bench/serve.py

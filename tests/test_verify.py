@@ -12,11 +12,11 @@ from pathlib import Path
 import pytest
 from minisite import cable, make_site
 
-from sitegen.build.site import build
 from sitegen.cli.main import main
 from sitegen.core.config import load_config
 from sitegen.core.errors import BuildError
 from sitegen.output.verify import verify
+from sitegen.site.build import build
 
 
 def _site(root: Path) -> Path:

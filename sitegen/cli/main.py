@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import TYPE_CHECKING, NoReturn, TextIO
 
 from sitegen import __version__
-from sitegen.build.site import build
 from sitegen.content.scaffold import new_site
 from sitegen.core.config import Config, load_config
 from sitegen.core.diagnostics import format_report, printable, worst
@@ -27,6 +26,7 @@ from sitegen.export.formats import FORMATS, export
 from sitegen.importer import QUOTES, import_cables
 from sitegen.output.commit import WriteLock, open_atomic
 from sitegen.parse import parse_file
+from sitegen.site.build import build
 
 if TYPE_CHECKING:  # imported by the commands that use them: a build starts faster
     from sitegen.live.serve import LiveState, PreviewServer

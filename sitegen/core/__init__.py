@@ -1,0 +1,1 @@
+"""Core: the typed data every layer shares (cables, diagnostics, configuration, URLs, IDs)."""

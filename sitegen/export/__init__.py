@@ -1,0 +1,1 @@
+"""Export: the archive and its reference graph as data files (``sitegen export``)."""

@@ -1,0 +1,1 @@
+"""Live: watch the content and rebuild; serve the output with live reload."""

@@ -2,7 +2,7 @@
 
 The watchdog observer's callback only records paths and wakes the loop; the loop waits until
 the events stop for a quiet period, drops editor temporary and swap files, and rebuilds with
-the :class:`~sitegen.build.site.Site` it keeps alive, so only what a change touches is rendered.
+the :class:`~sitegen.site.build.Site` it keeps alive, so only what a change touches is rendered.
 A broken cable, template or configuration is reported and the last good site stays; the next
 change that fixes it recovers by itself.
 """
@@ -21,11 +21,11 @@ from watchdog.observers import Observer
 from watchdog.observers.api import BaseObserver
 from watchdog.observers.polling import PollingObserver
 
-from sitegen.build.result import BuildResult
-from sitegen.build.site import Site
 from sitegen.core.config import CONFIG_NAME, Config, load_config
 from sitegen.core.errors import SitegenError
 from sitegen.output.commit import WriteLock
+from sitegen.site.build import Site
+from sitegen.site.result import BuildResult
 
 QUIET_SECONDS = 0.08
 """A burst of events is over when none came for this long."""

@@ -1,0 +1,1 @@
+"""Output: the output folder written atomically, its manifest, and its verification."""

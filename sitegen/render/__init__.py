@@ -1,0 +1,1 @@
+"""Render: Jinja2 templates, Markdown, cable text, citations, feeds, charts, search bundle."""

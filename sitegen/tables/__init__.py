@@ -1,0 +1,1 @@
+"""Tables: the data the parser and the pages look up (posts, TAGS codes and titles)."""

@@ -114,7 +114,7 @@ class OtherFormat(ValueError):
 
 
 def dump(state: dict[str, Any], handle: IO[bytes]) -> None:
-    """Write ``state`` (the fields of a :class:`~sitegen.build.state.SavedState` and its
+    """Write ``state`` (the fields of a :class:`~sitegen.site.state.SavedState` and its
     header, by name) to ``handle``:
     the mark, chunks of cables, then the rest, which refers to them by number."""
     handle.write(MAGIC + FORMAT.to_bytes(2, "little"))

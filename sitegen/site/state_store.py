@@ -1,7 +1,7 @@
 """The saved build state's files in the cache folder, one pair per output folder.
 
 ``state-<output>.bin`` holds what the last successful build into one output folder knew
-(:class:`~sitegen.build.state.SavedState`, with a header saying what it was made with). A
+(:class:`~sitegen.site.state.SavedState`, with a header saying what it was made with). A
 build that changed little appends what it changed to ``state-<output>.journal`` instead
 of writing the whole state; the journal is folded into a new state when it grows past a
 quarter of it (or 1 MB, for small sites), or past :data:`RECORDS` records.
@@ -20,10 +20,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from sitegen.build import state_codec as codec
-from sitegen.build.state import SavedState
 from sitegen.core.fingerprint import parser_fingerprint
 from sitegen.core.memory import collector_paused
+from sitegen.site import state_codec as codec
+from sitegen.site.state import SavedState
 
 RECORDS = 200
 """Journal records at most before the state is written whole again."""

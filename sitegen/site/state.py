@@ -1,7 +1,7 @@
 """The build state: what the last successful build into an output folder knew.
 
 Kept in memory between the builds of ``watch`` and ``serve``, and saved in the cache
-folder (:mod:`sitegen.build.state_store`) so the next ``sitegen build`` decides what a
+folder (:mod:`sitegen.site.state_store`) so the next ``sitegen build`` decides what a
 change touches as the watch loop does, instead of rendering everything again.
 """
 

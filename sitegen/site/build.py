@@ -16,13 +16,6 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from sitegen.build.extras import extra_files, theme_stamps
-from sitegen.build.incremental import Change, decide
-from sitegen.build.jobs import PageRenderer, jobs_of, put, render
-from sitegen.build.result import BuildResult
-from sitegen.build.search_index import SearchIndexer
-from sitegen.build.state import SavedState
-from sitegen.build.state_store import Header, StateStore
 from sitegen.content.archive import Archive
 from sitegen.content.cable_store import CableStore
 from sitegen.content.reader import Content, ContentReader
@@ -36,6 +29,13 @@ from sitegen.parse.checks import header_disagreements
 from sitegen.plan.groups import GroupKey
 from sitegen.plan.planner import Planner, site_context
 from sitegen.render.templates import Renderer
+from sitegen.site.extras import extra_files, theme_stamps
+from sitegen.site.incremental import Change, decide
+from sitegen.site.jobs import Job, Made, PageRenderer, jobs_of, render
+from sitegen.site.result import BuildResult
+from sitegen.site.search_index import SearchIndexer
+from sitegen.site.state import SavedState
+from sitegen.site.state_store import Header, StateStore
 from sitegen.tables.glossary import Glossary
 
 # The template each kind of group is made from; base.html and the macros are in all of them.
@@ -131,66 +131,100 @@ class Site:
         self, write: bool, force: bool, check_headers: bool, search_later: bool
     ) -> BuildResult:
         start = time.perf_counter()
-        recovered = self.output.recover() if write else None
-        self._restore()
-        loaded, changed = self.reader.read(self.state.archive)
-        archive, theme = loaded.archive, theme_stamps(self.config)
+        recovered = self.output.recover() if write else None  # a killed build's move
+        self._restore()  # the last build's state, from the cache the first time
+        content, changed = self.reader.read(self.state.archive)  # read, parse, index
+        archive, theme = content.archive, theme_stamps(self.config)
         change, touched = decide(self.state, archive, changed, theme, self.config, TEMPLATES)
         if force:
             change = Change(True, "clean build")
-        glossary = Glossary(self.config.glossary)
-        planner = Planner(archive, self.config, glossary, self._whole_of(archive))
-        pages = PageRenderer(
-            planner, self._renderer_for(theme, archive), self.output, self.urls, self.config,
-            write, force,
-        )  # fmt: skip
+        planner = Planner(
+            archive, self.config, Glossary(self.config.glossary), self._whole_of(archive)
+        )
         groups = planner.groups()
         jobs = jobs_of(groups, touched, change.everything, self.state.groups)
-        files_of: dict[GroupKey, dict[str, str]] = {k: self.state.groups.get(k, {}) for k in groups}
-        staged: set[str] = set()
         try:
-            for (key, page), out, fresh in render(pages, jobs, self._workers(), self.store):
-                files_of[key] = out if page is None else {**files_of[key], **out}
-                staged.update(fresh)
-            made, sitemap = extra_files(
-                self.config, self.urls, self.output, self.state, archive, files_of, theme,
-                change, changed,
-            )  # fmt: skip
-            extra: dict[str, str] = {}
-            for name, data in made.items():
-                extra[name], fresh_file = (
-                    put(self.output, name, data, write, force) if isinstance(data, bytes)
-                    else (data, False)
-                )  # fmt: skip
-                if fresh_file:
-                    staged.add(name)
-            files = {name: digest for key in groups for name, digest in files_of[key].items()}
-            files.update(extra)
-            written = self.output.commit(files, staged) if write else None
+            made = self._render(planner, theme, groups, jobs, write, force)
+            made.add(self._extras(archive, made, theme, change, changed), write, force)
+            written = self.output.commit(made.files(), made.staged) if write else None
             digests = self.state.search
             if write and self.config.search and search_later:
-                self.search.due = True
+                self.search.due = True  # the watch loop indexes after the reload
             elif write and self.config.search:
-                written, digests = self.search.index(archive, files, extra, digests, written, force)
+                written, digests = self.search.index(
+                    archive, made.files(), made.extra, digests, written, force
+                )
         except BaseException:
-            self.output.discard()
+            self.output.discard()  # the previous site stays as it was
             raise
-        self._remember(archive, files_of, extra, sitemap, theme, digests)
+        self._remember(archive, made, theme, digests)
         if write and self.persist and (jobs or self.reader.reread or (written and written.removed)):
             self.save()  # (a build that found nothing to do has nothing new to save)
         self._keep_out_of_collector()
-        pages_made = sum(1 for out in files_of.values() for p in out if p.endswith(".html"))
-        report = self._report(loaded, recovered, check_headers, write)
+        report = self._report(content, recovered, check_headers, write)
         seconds = time.perf_counter() - start
         return BuildResult(
-            len(archive.cables), pages_made, files, report, written, seconds, len(jobs)
+            len(archive.cables), made.pages(), made.files(), report, written, seconds, len(jobs)
         )
 
+    def _render(
+        self,
+        planner: Planner,
+        theme: dict[str, bytes],
+        groups: list[GroupKey],
+        jobs: list[Job],
+        stage: bool,
+        force: bool,
+    ) -> Made:
+        """Render ``jobs``; the other groups keep the files the last build made."""
+        renderer = self._renderer_for(theme, planner.archive)
+        pages = PageRenderer(planner, renderer, self.output, self.urls, self.config, stage, force)
+        made = Made(self.output, {key: self.state.groups.get(key, {}) for key in groups})
+        for (key, page), out, fresh in render(pages, jobs, self._workers(), self.store):
+            made.groups[key] = out if page is None else {**made.groups[key], **out}
+            made.staged.update(fresh)
+        return made
+
+    def _extras(
+        self,
+        archive: Archive,
+        made: Made,
+        theme: dict[str, bytes],
+        change: Change,
+        changed: set[str],
+    ) -> dict[str, str | bytes]:
+        """The files that are not pages (bytes for those made again)."""
+        extra, made.sitemap = extra_files(
+            self.config, self.urls, self.output, self.state, archive, made.groups, theme,
+            change, changed,
+        )  # fmt: skip
+        return extra
+
+    def _remember(
+        self, archive: Archive, made: Made, theme: dict[str, bytes], digests: dict[str, str]
+    ) -> None:
+        """The build succeeded: its state becomes the one the next build starts from."""
+        self.state = SavedState(
+            parsed=self.reader.parsed,
+            archive=archive,
+            pages_nav=[(p.slug, p.title, p.order) for p in archive.pages],
+            page_bodies={p.slug: p.body for p in archive.pages},
+            notes={cid: n.body for cid, n in archive.notes.items()},
+            theme=theme,
+            groups=made.groups,
+            extra=made.extra,
+            index_cache=self.state.index_cache,
+            sitemap_pages=made.sitemap,
+            templates={k: v for k, v in theme.items() if k.startswith("templates/")},
+            search=digests,
+        )
+        self.reader.accepted()
+
     def _report(
-        self, loaded: Content, recovered: str | None, check_headers: bool, write: bool
+        self, content: Content, recovered: str | None, check_headers: bool, write: bool
     ) -> Report:
         """The content's diagnostics, and what the build itself has to say."""
-        report = list(loaded.diagnostics)
+        report = list(content.diagnostics)
         output, cache = self.config.output_dir, self.config.cache_dir
         if self.search.problem:
             report.append(Diagnostic(0, "error", "search", self.search.problem, output))
@@ -201,39 +235,13 @@ class Site:
         if recovered:
             report.append(Diagnostic(0, "info", "interrupted-build", recovered, output))
         if check_headers:
-            for cable in loaded.cables:
+            for cable in content.cables:
                 whole = self.reader.whole(cable)
                 report.extend(d.at(cable.source) for d in header_disagreements(whole))
         if not self.config.base_url and write:
             message = "base_url is not set: feed.xml and sitemap.xml hold relative URLs"
             report.append(Diagnostic(0, "info", "no-base-url", message, output))
         return report
-
-    def _remember(
-        self,
-        archive: Archive,
-        files_of: dict[GroupKey, dict[str, str]],
-        extra: dict[str, str],
-        sitemap: list[str],
-        theme: dict[str, bytes],
-        digests: dict[str, str],
-    ) -> None:
-        """The build succeeded: its state becomes the one the next build starts from."""
-        self.state = SavedState(
-            parsed=self.reader.parsed,
-            archive=archive,
-            pages_nav=[(p.slug, p.title, p.order) for p in archive.pages],
-            page_bodies={p.slug: p.body for p in archive.pages},
-            notes={cid: n.body for cid, n in archive.notes.items()},
-            theme=theme,
-            groups=files_of,
-            extra=extra,
-            index_cache=self.state.index_cache,
-            sitemap_pages=sitemap,
-            templates={k: v for k, v in theme.items() if k.startswith("templates/")},
-            search=digests,
-        )
-        self.reader.accepted()
 
     def _whole_of(self, archive: Archive) -> Callable[[str], Cable]:
         """The whole cable of an ID, read once for the page and the JSON that ask in turn."""

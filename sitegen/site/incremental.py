@@ -14,11 +14,11 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from sitegen.build.state import SavedState
 from sitegen.content.archive import Archive
 from sitegen.core.config import Config
 from sitegen.core.model import Cable
 from sitegen.plan.groups import GroupKey, Touched, groups_of
+from sitegen.site.state import SavedState
 
 
 @dataclass(slots=True)

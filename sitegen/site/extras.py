@@ -6,8 +6,6 @@ from __future__ import annotations
 import hashlib
 from collections.abc import Mapping
 
-from sitegen.build.incremental import Change
-from sitegen.build.state import SavedState
 from sitegen.content.archive import Archive
 from sitegen.core.config import Config
 from sitegen.core.urls import Urls
@@ -16,6 +14,8 @@ from sitegen.plan.groups import GroupKey
 from sitegen.render import search
 from sitegen.render.feeds import atom_feed, index_json, robots, sitemap
 from sitegen.render.templates import static_files, theme_folders
+from sitegen.site.incremental import Change
+from sitegen.site.state import SavedState
 
 
 def theme_stamps(config: Config) -> dict[str, bytes]:

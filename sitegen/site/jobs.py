@@ -10,7 +10,7 @@ from __future__ import annotations
 import gc
 import hashlib
 from collections.abc import Iterator, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from sitegen.content.cable_store import CableStore
 from sitegen.content.pool import ForkPool, can_fork
@@ -53,6 +53,40 @@ def jobs_of(
         if one.group not in entire and one.group in known:
             jobs.append((one.group, one.number))
     return jobs
+
+
+@dataclass(slots=True)
+class Made:
+    """What a build made: each group's files, the other files, what waits to be written."""
+
+    output: Output
+    groups: dict[GroupKey, dict[str, str]]
+    """The files of each group of pages and their SHA-256."""
+    extra: dict[str, str] = field(default_factory=dict)
+    """The files that are not pages (feeds, static files, the search bundle) and hashes."""
+    staged: set[str] = field(default_factory=set)
+    """The files put aside to be moved into place (their bytes changed)."""
+    sitemap: list[str] = field(default_factory=list)
+    """The HTML pages the sitemap lists."""
+
+    def add(self, extra: dict[str, str | bytes], stage: bool, force: bool) -> None:
+        """Add the files that are not pages: those made again (bytes) are hashed and staged
+        when changed, the others (hashes) kept."""
+        for name, data in extra.items():
+            if isinstance(data, bytes):
+                self.extra[name], fresh = put(self.output, name, data, stage, force)
+                if fresh:
+                    self.staged.add(name)
+            else:
+                self.extra[name] = data
+
+    def files(self) -> dict[str, str]:
+        """Every file of the site and its hash, pages first (as the manifest lists them)."""
+        out = {name: digest for group in self.groups.values() for name, digest in group.items()}
+        return out | self.extra
+
+    def pages(self) -> int:
+        return sum(1 for group in self.groups.values() for p in group if p.endswith(".html"))
 
 
 def put(output: Output, name: str, data: bytes, stage: bool, force: bool) -> tuple[str, bool]:

@@ -10,14 +10,14 @@ import os
 import shutil
 from pathlib import Path
 
-from sitegen.build.jobs import put
-from sitegen.build.state_store import output_key
 from sitegen.content.archive import Archive
 from sitegen.core.config import Config
 from sitegen.core.errors import BuildError
 from sitegen.core.urls import Urls
 from sitegen.output.commit import Output, WriteResult
 from sitegen.render import search
+from sitegen.site.jobs import put
+from sitegen.site.state_store import output_key
 
 
 class SearchIndexer:

@@ -1,0 +1,1 @@
+"""Site: the build, read top to bottom, and the state it keeps between builds."""
