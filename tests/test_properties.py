@@ -158,7 +158,7 @@ def test_cli_always_prints_an_object(
 @given(st.text(alphabet="ab ,'&8)-“”", max_size=60), st.text(alphabet="ab ,'&8)-“”", max_size=60))
 def test_a_marked_line_holds_both_readings(before: str, after: str) -> None:
     """The runs of a repaired line give back the line as released and as repaired."""
-    from sitegen.plan.planner import _aligned
+    from sitegen.render.cable_text import _aligned
 
     runs = _aligned(before, after)
     assert "".join(old for _, old, _ in runs) == before

@@ -123,7 +123,7 @@ def test_progress_draws_a_bar_on_a_terminal_only(monkeypatch: pytest.MonkeyPatch
 
 
 def test_a_pager_links_a_bounded_window_of_pages() -> None:
-    from sitegen.plan.planner import page_window
+    from sitegen.plan.pieces import page_window
 
     assert page_window(1, 1) == [1]
     assert page_window(1, 5) == [1, 2, 3, 4, 5]

@@ -6,6 +6,7 @@ Built after every cable is parsed, so references resolve both ways ("references"
 
 from __future__ import annotations
 
+import heapq
 from collections import defaultdict
 from dataclasses import dataclass, field, replace
 
@@ -85,6 +86,16 @@ class Archive:
             else:
                 hi = mid
         return lo - 1 - at if at < lo else at
+
+    def latest(self, count: int) -> list[str]:
+        """The ``count`` cables released last, latest first (by release date, then creation
+        date, then ID): what the home page and the feed show."""
+
+        def key(cable_id: str) -> tuple[str, str, str]:
+            c = self.cables[cable_id]
+            return (c.released or "", c.created or "", cable_id)
+
+        return heapq.nlargest(count, self.cables, key=key)
 
     def newest_first(self, ids: list[str]) -> list[str]:
         """``ids`` (given oldest first) newest first; undated cables stay last."""

@@ -19,6 +19,7 @@ from sitegen.core.config import Config
 from sitegen.core.model import Cable
 from sitegen.core.urls import Urls
 from sitegen.parse.dates import MONTH_NAMES
+from sitegen.render.escape import html_safe_json
 
 AUTHOR_UNKNOWN = "US Department of State"
 """The author when the post is unknown: every cable is a State Department telegram."""
@@ -311,7 +312,7 @@ def csl_json(c: Citation) -> str:
         for key, value in csl(c).items()
     )
     text = f"[\n  {{\n{keys}\n  }}\n]\n"
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return html_safe_json(text)
 
 
 def files(c: Citation, urls: Urls) -> dict[str, bytes]:

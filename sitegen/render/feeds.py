@@ -16,6 +16,7 @@ from sitegen.content.archive import Archive
 from sitegen.core.config import Config
 from sitegen.core.model import Cable, cable_to_json
 from sitegen.core.urls import Urls
+from sitegen.render.escape import html_safe_json
 
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 
@@ -30,10 +31,8 @@ def quoteattr(text: str) -> str:
 
 
 def _json(data: Any) -> bytes:
-    # ``<``, ``>`` and ``&`` are escaped so the JSON is also safe inside HTML.
     # Compact: the C encoder is only used without indentation, and these files are many.
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    text = html_safe_json(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
     return (text + "\n").encode("utf-8")
 
 
@@ -95,11 +94,7 @@ def _absolute(config: Config, urls: Urls, path: str) -> str:
 
 def atom_feed(archive: Archive, config: Config, urls: Urls) -> bytes:
     """``/feed.xml``: the latest cables, by release date then creation date."""
-    ids = sorted(
-        archive.cables,
-        key=lambda i: (archive.cables[i].released or "", archive.cables[i].created or "", i),
-        reverse=True,
-    )[: config.feed_size]
+    ids = archive.latest(config.feed_size)
 
     def stamp(value: str | None) -> str:
         if not value:

@@ -59,19 +59,20 @@ def _text(content: str) -> Token:
     return token
 
 
-def _renderer() -> MarkdownIt:
-    # xhtmlOut off: HTML5 void elements (<hr>, <br>) without the XHTML slash the validator
-    # flags.
-    options = {"html": False, "typographer": False, "xhtmlOut": False}
-    md = MarkdownIt("commonmark", options).enable("table")
-    md.core.ruler.push("cable_links", _cable_links)
-    return md
+class Markdown:
+    """CommonMark with tables, raw HTML shown as text, cable IDs linked. Made once and
+    passed to whatever renders pages and notes: building the parser's rules costs more
+    than rendering a short note."""
 
+    def __init__(self) -> None:
+        # xhtmlOut off: HTML5 void elements (<hr>, <br>) without the XHTML slash the
+        # validator flags.
+        options = {"html": False, "typographer": False, "xhtmlOut": False}
+        self._md = MarkdownIt("commonmark", options).enable("table")
+        self._md.core.ruler.push("cable_links", _cable_links)
 
-_MD = _renderer()
-
-
-def render_markdown(body: str, cable_link: LinkResolver | None = None) -> str:
-    """HTML of a Markdown body; cable IDs become links where ``cable_link`` knows them."""
-    html: str = _MD.render(body, {"cable_link": cable_link} if cable_link else {})
-    return html
+    def render(self, body: str, cable_link: LinkResolver | None = None) -> str:
+        """HTML of a Markdown body; cable IDs become links where ``cable_link`` knows
+        them."""
+        html: str = self._md.render(body, {"cable_link": cable_link} if cable_link else {})
+        return html

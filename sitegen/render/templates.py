@@ -3,7 +3,7 @@ file. Autoescaping is on, and an undefined name in a template is an error, not a
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from importlib import resources
 from pathlib import Path
 from typing import Any
@@ -40,8 +40,8 @@ def theme_folders(config: Config) -> list[Path]:
 class Renderer:
     """Renders pages with the theme's templates; ``site`` is given to every template."""
 
-    def __init__(self, config: Config, site: dict[str, Any]) -> None:
-        self.urls = Urls(config.pretty_urls)
+    def __init__(self, config: Config, site: Mapping[str, Any], urls: Urls | None = None) -> None:
+        self.urls = urls or Urls(config.pretty_urls)
         loader = jinja2.FileSystemLoader([str(f / "templates") for f in theme_folders(config)])
         self.env = _Environment(
             loader=loader,
@@ -56,7 +56,7 @@ class Renderer:
         self.env.globals.update(badge=badge, inferred=inferred, cable_rows=cable_rows)
         self.site = site
 
-    def render(self, template: str, path: str, context: dict[str, Any]) -> str:
+    def render(self, template: str, path: str, context: Mapping[str, Any]) -> str:
         """The HTML of the page at site ``path``."""
         here = self.urls.link(path)
         link_of = self.urls.link
