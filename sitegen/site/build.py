@@ -27,6 +27,7 @@ from sitegen.core.urls import Urls
 from sitegen.output.commit import Output, WriteLock
 from sitegen.parse.checks import header_disagreements
 from sitegen.plan.groups import GroupKey
+from sitegen.plan.kinds import KINDS
 from sitegen.plan.planner import Planner, site_context
 from sitegen.render.templates import Renderer
 from sitegen.site.extras import extra_files, theme_stamps
@@ -38,15 +39,8 @@ from sitegen.site.state import SavedState
 from sitegen.site.state_store import Header, StateStore
 from sitegen.tables.glossary import Glossary
 
-# The template each kind of group is made from; base.html and the macros are in all of them.
-TEMPLATES: dict[str, str] = {
-    "home": "home.html", "cable": "cable.html", "tags": "tags.html", "tag": "tag.html",
-    "origins": "origins.html", "origin": "origin.html",
-    "classifications": "classifications.html", "classification": "classification.html",
-    "timeline": "timeline.html", "year": "timeline_year.html", "month": "timeline_month.html",
-    "unresolved": "unresolved.html", "page": "page.html", "404": "404.html",
-    "search": "search.html",
-}  # fmt: skip
+TEMPLATES = {kind: page_kind.template for kind, page_kind in KINDS.items()}
+"""The template of each kind of group (a change of another template renders everything)."""
 
 
 class Site:
@@ -138,9 +132,8 @@ class Site:
         change, touched = decide(self.state, archive, changed, theme, self.config, TEMPLATES)
         if force:
             change = Change(True, "clean build")
-        planner = Planner(
-            archive, self.config, Glossary(self.config.glossary), self._whole_of(archive)
-        )
+        glossary = Glossary(self.config.glossary)
+        planner = Planner(archive, self.config, glossary, self._whole_of(archive), self.urls)
         groups = planner.groups()
         jobs = jobs_of(groups, touched, change.everything, self.state.groups)
         try:
@@ -258,8 +251,8 @@ class Site:
         """The template renderer, made again when a template changed."""
         templates = {k: v for k, v in theme.items() if k.startswith("templates/")}
         if self._renderer is None or templates != self.state.templates:
-            self._renderer = Renderer(self.config, {})
-        self._renderer.site = site_context(self.config, archive)
+            self._renderer = Renderer(self.config, {}, self.urls)
+        self._renderer.site = site_context(self.config, archive, self.urls)
         return self._renderer
 
     def _workers(self) -> int:
