@@ -41,7 +41,8 @@ from sitegen.core.memory import collector_paused
 from sitegen.core.model import Cable, Diagnostic
 from sitegen.core.progress import progress
 from sitegen.core.urls import Urls
-from sitegen.output.commit import Output, WriteLock, WriteResult
+from sitegen.output.commit import Output, WriteResult
+from sitegen.output.lock import WriteLock
 from sitegen.parse import parse_file
 from sitegen.parse.checks import header_disagreements
 from sitegen.plan.groups import GroupKey, PageKey, Touched, groups_of

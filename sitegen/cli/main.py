@@ -25,7 +25,8 @@ from sitegen.core.errors import BuildError, ConfigError, SitegenError
 from sitegen.core.model import Cable, Diagnostic, cable_to_json
 from sitegen.export.formats import FORMATS, export
 from sitegen.importer import QUOTES, import_cables
-from sitegen.output.commit import WriteLock, open_atomic
+from sitegen.output.atomic import open_atomic
+from sitegen.output.lock import WriteLock
 from sitegen.parse import parse_file
 
 if TYPE_CHECKING:  # imported by the commands that use them: a build starts faster

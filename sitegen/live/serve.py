@@ -63,7 +63,7 @@ from pathlib import Path
 from typing import Any, BinaryIO, NamedTuple
 from urllib.parse import quote, unquote_to_bytes, urlsplit
 
-from sitegen.output.commit import WriteLock
+from sitegen.output.lock import WriteLock
 
 EVENTS_PATH = "/__sitegen/events"
 HEAD_SECONDS = 10.0

@@ -24,7 +24,7 @@ from watchdog.observers.polling import PollingObserver
 from sitegen.build.site import BuildResult, Site
 from sitegen.core.config import CONFIG_NAME, Config, load_config
 from sitegen.core.errors import SitegenError
-from sitegen.output.commit import WriteLock
+from sitegen.output.lock import WriteLock
 
 QUIET_SECONDS = 0.08
 """A burst of events is over when none came for this long."""
