@@ -30,7 +30,8 @@ from sitegen.output.lock import WriteLock
 from sitegen.parse import parse_file
 
 if TYPE_CHECKING:  # imported by the commands that use them: a build starts faster
-    from sitegen.live.serve import LiveState, PreviewServer
+    from sitegen.live.reload import ReloadState
+    from sitegen.live.server import PreviewServer
     from sitegen.live.watch import Outcome
 
 EXIT_OK, EXIT_CONTENT, EXIT_USAGE = 0, 1, 2
@@ -335,10 +336,11 @@ def _problems(outcome: Outcome) -> str:
 
 
 def _cmd_live(args: argparse.Namespace) -> int:
-    from sitegen.live.serve import LiveState, PreviewServer
+    from sitegen.live.reload import ReloadState
+    from sitegen.live.server import PreviewServer
 
     config = _config(args)
-    state = LiveState()
+    state = ReloadState()
     writing = threading.RLock()  # the server reads under it while the build moves files
     server: PreviewServer | None = None
     if args.command == "serve":  # bound before the first build: a port in use fails at once
@@ -364,7 +366,7 @@ def _cmd_live(args: argparse.Namespace) -> int:
 def _live(
     args: argparse.Namespace,
     config: Config,
-    state: LiveState,
+    state: ReloadState,
     server: PreviewServer | None,
     writing: WriteLock,
 ) -> int:
@@ -419,7 +421,7 @@ def _live(
 
 def _announce(server: PreviewServer, config: Config) -> None:
     """Where the site is served, and a warning when other machines can reach it."""
-    from sitegen.live.serve import exposed
+    from sitegen.live.server import exposed
 
     host, port = str(server.server_address[0]), server.server_address[1]
     if exposed(host):
