@@ -43,6 +43,8 @@ manifest's SHA-256 and the files to remove)."""
 
 @dataclass(frozen=True, slots=True)
 class WriteResult:
+    """What a commit did: files moved into place, files left as they were, stale removed."""
+
     written: int
     unchanged: int
     removed: int
