@@ -32,7 +32,8 @@ from sitegen.cli.main import main
 from sitegen.core.config import load_config
 from sitegen.core.errors import BuildError
 from sitegen.core.limits import read_limited
-from sitegen.output.commit import COMMIT, MANIFEST, STAGING
+from sitegen.output.commit import COMMIT, STAGING
+from sitegen.output.manifest import MANIFEST
 from sitegen.output.verify import verify
 from sitegen.site.build import Site, build
 

@@ -168,7 +168,7 @@ def test_a_marked_line_holds_both_readings(before: str, after: str) -> None:
 
 @given(st.text(max_size=80))
 def test_manifest_names_are_quoted_as_json_quotes_them(text: str) -> None:
-    from sitegen.output.commit import _json_string
+    from sitegen.output.manifest import _json_string
 
     assert _json_string(text) == json.dumps(text)
     assert json.loads(_json_string(text)) == text

@@ -20,8 +20,10 @@ import pytest
 from minisite import cable, make_site
 
 from sitegen.core.config import load_config
-from sitegen.live import serve
-from sitegen.live.serve import File, LiveState, PreviewServer, Redirect, exposed, open_request
+from sitegen.live import files
+from sitegen.live.files import File, Redirect, open_request
+from sitegen.live.reload import ReloadState
+from sitegen.live.server import PreviewServer, exposed
 from sitegen.site.build import build
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "bench"))
@@ -58,7 +60,7 @@ def output(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @contextmanager
 def serving(root: Path, host: str = "127.0.0.1", **limits: float) -> Iterator[PreviewServer]:
     """A preview server of ``root`` in a thread; ``limits`` shorten its deadlines."""
-    server = PreviewServer((host, 0), root, LiveState())
+    server = PreviewServer((host, 0), root, ReloadState())
     for name, value in limits.items():
         assert hasattr(server, name)
         setattr(server, name, value)
@@ -173,7 +175,7 @@ def test_open_request_with_and_without_descriptor_walks(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, walk: bool
 ) -> None:
     """The same answers where ``O_NOFOLLOW`` walks exist (POSIX) and where they do not."""
-    monkeypatch.setattr(serve, "_WALK", walk)
+    monkeypatch.setattr(files, "_WALK", walk)
     root = tmp_path / "out"
     (root / "cable" / "X").mkdir(parents=True)
     (root / "cable" / "X" / "index.html").write_text("x", encoding="utf-8")
@@ -208,7 +210,7 @@ def test_a_cache_folder_inside_the_output_is_not_served(tmp_path: Path) -> None:
     (out / "cache").mkdir(parents=True)
     (out / "cache" / "cables.sqlite").write_bytes(SECRET)
     (out / "index.html").write_text("<body>home</body>", encoding="utf-8")
-    server = PreviewServer(("127.0.0.1", 0), out, LiveState(), private=[out / "cache"])
+    server = PreviewServer(("127.0.0.1", 0), out, ReloadState(), private=[out / "cache"])
     thread = threading.Thread(target=server.serve_forever, kwargs={"poll_interval": 0.05})
     thread.start()
     try:

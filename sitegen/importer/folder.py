@@ -19,7 +19,7 @@ from pathlib import Path
 
 from sitegen.core.errors import BuildError, ConfigError
 from sitegen.importer.record import KEYS, Problem, Record
-from sitegen.output.commit import write_atomic
+from sitegen.output.atomic import write_atomic
 from sitegen.parse.metadata import KNOWN_KEYS
 
 ADDED, CHANGED, UNCHANGED = 0, 1, 2

@@ -23,7 +23,7 @@ from watchdog.observers.polling import PollingObserver
 
 from sitegen.core.config import CONFIG_NAME, Config, load_config
 from sitegen.core.errors import SitegenError
-from sitegen.output.commit import WriteLock
+from sitegen.output.lock import WriteLock
 from sitegen.site.build import Site
 from sitegen.site.result import BuildResult
 
@@ -131,7 +131,8 @@ class Watcher:
         self._scheduled: set[str] = set()
         self._collector = Collector(self._ignored)
         self._building = threading.Lock()
-        """Held by a build and by the final save, so the state is never saved mid-build."""
+        """Held by a build and by the final save, so the build's saved state (the cache) is
+        never written mid-build."""
 
     def _ignored(self, path: str) -> bool:
         if is_ignored(path):
@@ -229,8 +230,8 @@ class Watcher:
             self._save()
 
     def _save(self) -> None:
-        """Save the state for the next build; a cache that cannot be written costs only
-        time, never the clean stop."""
+        """Save the build's state in the cache for the next build; a cache that cannot be
+        written costs only time, never the clean stop."""
         try:
             self.site.save()
         except Exception:  # derived data: the next build starts afresh

@@ -8,13 +8,12 @@ whatever the manifest names.
 
 from __future__ import annotations
 
-import json
 import os
 from dataclasses import dataclass
 from pathlib import Path
 
-from sitegen.core.errors import BuildError, ConfigError
-from sitegen.output.commit import COMMIT, MANIFEST, STAGING, check_path, sha256_of
+from sitegen.output.commit import COMMIT, STAGING
+from sitegen.output.manifest import MANIFEST, read_manifest, sha256_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,25 +32,6 @@ class Verification:
     @property
     def intact(self) -> bool:
         return not self.missing and not self.changed
-
-
-def read_manifest(folder: Path) -> dict[str, str]:
-    """The manifest's files and hashes; a clear error when it is missing or malformed."""
-    path = folder / MANIFEST
-    try:
-        data = json.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError as exc:  # not a site: a usage error, not a damaged copy
-        raise ConfigError(f"{path}: no manifest (is this a site built by sitegen?)") from exc
-    except (OSError, ValueError) as exc:
-        raise BuildError(f"{path}: the manifest cannot be read: {exc}") from exc
-    files = data.get("files") if isinstance(data, dict) else None
-    if not isinstance(files, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) and len(v) == 64 for k, v in files.items()
-    ):
-        raise BuildError(f"{path}: not a sitegen manifest (no files with SHA-256 hashes)")
-    for name in files:
-        check_path(name)  # a manifest naming "../x" is refused, never followed
-    return dict(files)
 
 
 def verify(folder: Path) -> Verification:

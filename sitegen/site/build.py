@@ -24,7 +24,8 @@ from sitegen.core.diagnostics import Report
 from sitegen.core.fingerprint import code_fingerprint
 from sitegen.core.model import Cable, Diagnostic
 from sitegen.core.urls import Urls
-from sitegen.output.commit import Output, WriteLock
+from sitegen.output.commit import Output
+from sitegen.output.lock import WriteLock
 from sitegen.parse.checks import header_disagreements
 from sitegen.plan.groups import GroupKey
 from sitegen.plan.kinds import KINDS

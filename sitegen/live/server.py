@@ -4,17 +4,10 @@ Standard library only, and made for the author's own browser: the built site is 
 any static host, never by this server. What it promises (``tests/test_serve_attacks.py``
 attacks each point over raw sockets):
 
-- **The output folder and nothing else.** A request target is decoded once, strictly (UTF-8,
-  so overlong forms fail; NUL, control characters, backslashes and ``:`` refused), and no
-  segment may start with a dot: ``..``, the build's ``.sitegen-staging``, temporary files and
-  ``.git`` are never served. Folders the caller names private (the cache and the content,
-  should they lie inside the output) are refused too. The file is then opened one segment at
-  a time from the output folder with ``O_NOFOLLOW``, so a symbolic link is never followed,
-  not even to a file inside the output: the build never writes one, and a link put there by
-  hand is not served, whatever a static host would do with it. Only a regular file is read (a
-  FIFO or a device never blocks a thread). A folder is never listed; named without its slash
-  it is redirected to it, so the page's relative links work. ``manifest.json`` is served: it
-  is part of the published site. Anything else refused is answered with ``404.html``.
+- **The output folder and nothing else**, as :mod:`sitegen.live.files` opens it: no dot
+  segment, no private folder, no link followed, regular files only, a folder never listed.
+  ``manifest.json`` is served: it is part of the published site. Anything else refused is
+  answered with ``404.html``.
 - **Bounded.** A thread per connection, at most ``MAX_CONNECTIONS``; more are answered 503 at
   once. The request line and headers must arrive within ``HEAD_SECONDS`` (a client trickling
   a byte a second is cut, and so is a keep-alive connection left idle), a response must be
@@ -34,38 +27,30 @@ attacks each point over raw sockets):
   after the lock is released: a build replaces files by renaming, so an open file never
   changes under a reader, and a slow client never holds a build back.
 
-Open tabs learn through Server-Sent Events when a rebuild succeeded (reload, or swap the
-stylesheets when only CSS changed) or failed (the diagnostics shown over the page, the last
-good site kept).
+The live reload (the script, the overlay, the event stream) is :mod:`sitegen.live.reload`.
 """
 
 from __future__ import annotations
 
-import html
 import ipaddress
-import json
 import math
-import mimetypes
 import os
-import select
 import socket
 import socketserver
-import stat
 import sys
 import threading
 import time
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from contextlib import suppress
-from dataclasses import dataclass, field
 from http import HTTPStatus
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
-from typing import Any, BinaryIO, NamedTuple
-from urllib.parse import quote, unquote_to_bytes, urlsplit
+from typing import Any
 
-from sitegen.output.commit import WriteLock
+from sitegen.live.files import File, Redirect, content_type, open_request, segments_inside
+from sitegen.live.reload import EVENTS_PATH, ReloadState, inject, stream
+from sitegen.output.lock import WriteLock
 
-EVENTS_PATH = "/__sitegen/events"
 HEAD_SECONDS = 10.0
 """Time a connection has to send a whole request line and its headers (idle time included)."""
 SEND_SECONDS = 60.0
@@ -76,127 +61,15 @@ MAX_CONNECTIONS = 256
 """Connections (threads) served at once; beyond, 503 at once."""
 MAX_STREAMS = 32
 """Live-reload streams open at once (one per tab); beyond, 503."""
-KEEP_ALIVE = 10.0
-"""A live-reload stream with nothing to say sends a comment this often."""
 LINGER_SECONDS, LINGER_BYTES = 1.0, 4 << 20
 """After an error answer: how long and how much of the client's excess to read before the
 close (closing with unread input resets the connection, and the answer can be lost)."""
 
-TYPES = {
-    ".html": "text/html; charset=utf-8",
-    ".css": "text/css; charset=utf-8",
-    ".js": "text/javascript; charset=utf-8",
-    ".mjs": "text/javascript; charset=utf-8",
-    ".json": "application/json",
-    ".xml": "application/xml",
-    ".svg": "image/svg+xml",
-    ".txt": "text/plain; charset=utf-8",
-    ".bib": "application/x-bibtex; charset=utf-8",
-    ".ris": "application/x-research-info-systems; charset=utf-8",
-    ".png": "image/png",
-    ".ico": "image/x-icon",
-    ".woff2": "font/woff2",
-    ".wasm": "application/wasm",
-}
-
-OVERLAY_STYLE = (
-    "position:fixed;left:0;right:0;bottom:0;max-height:50vh;overflow:auto;margin:0;"
-    "padding:1em;background:#3b0d0d;color:#fff;font:13px/1.4 monospace;z-index:99999;"
-    "white-space:pre-wrap;border-top:4px solid #f66"
-)
-
-# Injected before </body> of every HTML page served: reload once per successful rebuild,
-# swap stylesheets when only CSS changed, show (or clear) the diagnostics of a failed one.
-LIVE_SCRIPT = """<script>
-(function () {
-  var epoch = %(epoch)d, box = document.getElementById("sitegen-problems");
-  function show(text) {
-    if (!box) {
-      box = document.createElement("pre");
-      box.id = "sitegen-problems";
-      box.setAttribute("role", "alert");
-      box.style.cssText = "%(style)s";
-      document.body.appendChild(box);
-    }
-    box.textContent = text;
-  }
-  function hide() { if (box) { box.remove(); box = null; } }
-  var source = new EventSource("%(events)s");
-  source.addEventListener("state", function (e) {
-    var s = JSON.parse(e.data);
-    if (s.problems) { show(s.problems); } else { hide(); }
-    if (s.epoch > epoch) {
-      if (s.css_only) {
-        epoch = s.epoch;
-        document.querySelectorAll('link[rel="stylesheet"]').forEach(function (link) {
-          var url = new URL(link.href); url.searchParams.set("v", s.epoch); link.href = url.href;
-        });
-      } else {
-        source.close(); location.reload();
-      }
-    }
-  });
-})();
-</script>
-"""
-
-_OPEN = (
-    os.O_RDONLY
-    | getattr(os, "O_NOFOLLOW", 0)
-    | getattr(os, "O_NONBLOCK", 0)  # a FIFO opens at once (and is then refused)
-    | getattr(os, "O_CLOEXEC", 0)
-    | getattr(os, "O_BINARY", 0)
-)
-_WALK = os.open in os.supports_dir_fd and hasattr(os, "O_NOFOLLOW")
-"""Open segment by segment with ``O_NOFOLLOW`` (POSIX); elsewhere a resolved path that
-differs from the path asked (a link on the way) is refused."""
 _BUSY = (
     b"HTTP/1.1 503 Service Unavailable\r\nContent-Type: text/plain; charset=utf-8\r\n"
     b"Content-Length: 29\r\nRetry-After: 1\r\nConnection: close\r\nCache-Control: no-store\r\n"
     b"X-Content-Type-Options: nosniff\r\n\r\nToo many connections at once.\n"
 )
-
-
-@dataclass(slots=True)
-class LiveState:
-    """What the open tabs should know: the epoch of the last good build and any problems."""
-
-    epoch: int = 0
-    css_only: bool = False
-    problems: str = ""
-    closing: bool = False
-    changed: threading.Condition = field(default_factory=threading.Condition)
-
-    def update(
-        self, *, epoch: int | None = None, css_only: bool = False, problems: str = ""
-    ) -> None:
-        with self.changed:
-            if epoch is not None:
-                self.epoch = epoch
-                self.css_only = css_only
-            self.problems = problems
-            self.changed.notify_all()
-
-    def close(self) -> None:
-        with self.changed:
-            self.closing = True
-            self.changed.notify_all()
-
-    def snapshot(self) -> dict[str, Any]:
-        return {"epoch": self.epoch, "css_only": self.css_only, "problems": self.problems}
-
-
-class File(NamedTuple):
-    """An open file of the output folder and its name (its suffix gives its type)."""
-
-    handle: BinaryIO
-    name: str
-
-
-class Redirect(NamedTuple):
-    """A folder named without its slash: where to send the browser."""
-
-    location: str
 
 
 def exposed(host: str) -> bool:
@@ -211,108 +84,6 @@ def exposed(host: str) -> bool:
     return not address.is_loopback
 
 
-def target_path(target: str) -> tuple[tuple[str, ...], bool] | None:
-    """The path segments a request target names, and whether it ends with a slash; None when
-    it is refused (not a path, not UTF-8, a control character, a backslash, a colon, or a
-    segment starting with a dot)."""
-    if target.startswith(("http://", "https://")):  # the absolute form a proxy sends
-        try:
-            target = urlsplit(target).path or "/"
-        except ValueError:
-            return None
-    if not target.startswith("/"):
-        return None
-    raw = target.split("?", 1)[0].split("#", 1)[0]
-    try:  # raw bytes and %-escapes alike are UTF-8, decoded once
-        path = unquote_to_bytes(raw.encode("latin-1")).decode("utf-8")
-    except UnicodeError:
-        return None
-    if any(char < " " or char == "\x7f" or char in "\\:" for char in path):
-        return None
-    parts = tuple(part for part in path.split("/") if part)
-    if any(part.startswith(".") for part in parts):
-        return None
-    return parts, path.endswith("/")
-
-
-def open_request(
-    root: Path, target: str, private: Iterable[tuple[str, ...]] = ()
-) -> File | Redirect | None:
-    """The file a request target names inside ``root`` (open: the caller closes it), a
-    redirect for a folder named without its slash, or None (missing or refused).
-    ``private``: folders inside ``root``, as segments, never served."""
-    named = target_path(target)
-    if named is None:
-        return None
-    parts, slash = named
-    folded = tuple(part.casefold() for part in parts)  # a case-insensitive disk, too
-    if any(folded[: len(p)] == tuple(s.casefold() for s in p) for p in private):
-        return None
-    if slash or not parts:
-        return _regular(_open(root, (*parts, "index.html")), "index.html")
-    fd = _open(root, parts)
-    if fd is None:
-        return None
-    if not stat.S_ISDIR(os.fstat(fd).st_mode):
-        return _regular(fd, parts[-1])
-    os.close(fd)
-    index = _regular(_open(root, (*parts, "index.html")), "index.html")
-    if index is None:
-        return None
-    index.handle.close()
-    query = target.partition("?")[2]
-    location = "/" + "/".join(quote(part) for part in parts) + "/"
-    return Redirect(location + ("?" + quote(query, safe="=&;+%/?:@,!*'()~") if query else ""))
-
-
-def _open(root: Path, parts: Sequence[str]) -> int | None:
-    """A descriptor of ``root/parts`` reached without following a link, or None."""
-    if not _WALK:
-        path = root.resolve().joinpath(*parts)
-        try:
-            if path.resolve() != path:
-                return None
-            return os.open(path, _OPEN)
-        except OSError:
-            return None
-    try:
-        fd = os.open(root, os.O_RDONLY | getattr(os, "O_DIRECTORY", 0) | os.O_CLOEXEC)
-    except OSError:
-        return None
-    try:
-        for part in parts:
-            inner = os.open(part, _OPEN, dir_fd=fd)
-            os.close(fd)
-            fd = inner
-    except OSError:
-        os.close(fd)
-        return None
-    return fd
-
-
-def _regular(fd: int | None, name: str) -> File | None:
-    """``fd`` as a file when it is a regular file; otherwise closed (a folder, a FIFO...)."""
-    if fd is None:
-        return None
-    if stat.S_ISREG(os.fstat(fd).st_mode):
-        return File(os.fdopen(fd, "rb"), name)
-    os.close(fd)
-    return None
-
-
-def content_type(name: str) -> str:
-    suffix = os.path.splitext(name)[1].lower()
-    return TYPES.get(suffix) or mimetypes.guess_type(name)[0] or "application/octet-stream"
-
-
-def _inside(root: Path, folder: Path) -> tuple[str, ...] | None:
-    """``folder``'s segments below ``root``, or None when it is not inside."""
-    try:
-        return folder.resolve().relative_to(root.resolve()).parts
-    except ValueError:
-        return None
-
-
 def _host_name(header: str) -> str:
     """The name or address of a Host header, without port, brackets or final dot."""
     value = header.strip().lower()
@@ -322,7 +93,7 @@ def _host_name(header: str) -> str:
 
 
 class PreviewServer(ThreadingHTTPServer):
-    """A threading HTTP server bound to one output folder and one live state.
+    """A threading HTTP server bound to one output folder and one reload state.
 
     The deadlines and limits are attributes (defaults from the module's constants) so tests
     can shorten them. ``private``: folders never served, should they lie inside ``root``.
@@ -336,7 +107,7 @@ class PreviewServer(ThreadingHTTPServer):
         self,
         address: tuple[str, int],
         root: Path,
-        state: LiveState,
+        state: ReloadState,
         *,
         private: Iterable[Path] = (),
         writing: WriteLock | None = None,
@@ -345,7 +116,8 @@ class PreviewServer(ThreadingHTTPServer):
         self.writing: WriteLock = writing if writing is not None else threading.RLock()
         """The build's write lock: a file is opened while no build moves files into place."""
         self.state = state
-        self.private = [p for p in (_inside(root, f) for f in private) if p is not None]
+        """What the open tabs are told (the build's outcomes, sent down the event streams)."""
+        self.private = [p for p in (segments_inside(root, f) for f in private) if p is not None]
         self.head_seconds, self.send_seconds = HEAD_SECONDS, SEND_SECONDS
         self.max_connections, self.max_streams = MAX_CONNECTIONS, MAX_STREAMS
         self._connections = self._streams = 0
@@ -543,7 +315,7 @@ class Handler(BaseHTTPRequestHandler):
         kind = content_type(found.name)
         with found.handle as handle:
             if kind.startswith("text/html"):
-                self._reply(status, kind, self._inject(handle.read()), head=head)
+                self._reply(status, kind, inject(handle.read(), self.server.state), head=head)
                 return
             size = os.fstat(handle.fileno()).st_size
             self.send_response(status)
@@ -578,24 +350,6 @@ class Handler(BaseHTTPRequestHandler):
         headers = {"Connection": "close", **(extra or {})}
         self._reply(status, "text/plain; charset=utf-8", text.encode(), head=False, extra=headers)
 
-    def _inject(self, body: bytes) -> bytes:
-        state = self.server.state.snapshot()
-        script = LIVE_SCRIPT % {
-            "epoch": state["epoch"],
-            "events": EVENTS_PATH,
-            "style": OVERLAY_STYLE,
-        }
-        overlay = ""
-        if state["problems"]:
-            problems = html.escape(state["problems"])
-            overlay = (
-                f'<pre id="sitegen-problems" role="alert" style="{OVERLAY_STYLE}">{problems}</pre>'
-            )
-
-        insert = (overlay + script).encode("utf-8")
-        at = body.rfind(b"</body>")
-        return body[:at] + insert + body[at:] if at >= 0 else body + insert
-
     def _events(self) -> None:
         server, state = self.server, self.server.state
         if not server.open_stream():
@@ -608,48 +362,11 @@ class Handler(BaseHTTPRequestHandler):
             self.send_header("Content-Type", "text/event-stream")
             self.send_header("Connection", "close")
             self.end_headers()
-            self._stream(state)
+            stream(self.wfile, self.connection, state)
         except OSError:
             return
         finally:
             server.close_stream()
-
-    def _stream(self, state: LiveState) -> None:
-        """Send the state whenever it changes, a comment every ``KEEP_ALIVE`` seconds, until
-        the client goes (looked for every second, so its slot is soon free) or we close."""
-        sent: dict[str, Any] | None = None
-        quiet = 0.0
-        self.wfile.write(b"retry: 500\n\n")
-        while True:
-            with state.changed:
-                if state.snapshot() == sent and not state.closing:
-                    state.changed.wait(timeout=1.0)
-                if state.closing:
-                    return
-                now = state.snapshot()
-            if now != sent:
-                data = json.dumps(now).replace("\n", "\\n")
-                self.wfile.write(f"event: state\ndata: {data}\n\n".encode())
-                sent, quiet = now, 0.0
-            elif _gone(self.connection):
-                return
-            elif (quiet := quiet + 1.0) >= KEEP_ALIVE:
-                self.wfile.write(b": keep-alive\n\n")
-                quiet = 0.0
-
-
-def _gone(connection: socket.socket) -> bool:
-    """True when the client closed its side (a stream's client never sends anything)."""
-    try:
-        if hasattr(select, "poll"):  # select.select fails on descriptors past 1023
-            poller = select.poll()
-            poller.register(connection, select.POLLIN)
-            readable = bool(poller.poll(0))
-        else:
-            readable = bool(select.select([connection], [], [], 0)[0])
-        return readable and not connection.recv(1, socket.MSG_PEEK)
-    except (OSError, ValueError):
-        return True
 
 
 def _drain(connection: socket.socket) -> None:
