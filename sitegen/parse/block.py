@@ -12,13 +12,18 @@ from dataclasses import dataclass
 
 from sitegen.parse import fields
 from sitegen.parse.body import NUMBERED
+from sitegen.parse.caption import read_caption
 from sitegen.parse.fields import Fields, Line
-from sitegen.parse.references import read_block, strip_page_breaks
+from sitegen.parse.references import PAGE_BREAK, read_block, strip_page_breaks
 from sitegen.posts import load_posts
+from sitegen.tags import glossary_codes, is_known_code
 
 _WINDOW = 200  # lines after the header within which the fields block must lie
 _SHORT_WINDOW = 60  # most blocks lie within this many lines: tried first
-_REF_LINE = re.compile(r"^\s*(?:REF|REFS|REFTEL|REFTELS|REFERENCES?|REF\(S\))\b\s*[:.;-]?")
+_REF_LINE = re.compile(
+    r"^\s*(?:REF|REFS|REFTEL|REFTELS|REFERENCES?|REF\(S\)|REFERENCE\(S\))(?:\b|(?<=\)))",
+    re.IGNORECASE,
+)
 _BY = re.compile(r"\bBY\b|\bBY:", re.IGNORECASE)
 _PROSE = re.compile(r"[a-z]{3,}\s+[a-z]{3,}\s+[a-z]{3,}")
 _TAGS_LINE = re.compile(r"[A-Z0-9 ,;()./&'-]+")
@@ -67,13 +72,17 @@ def _scan(lines: list[str], start: int, window: int) -> FieldsBlock:
             out.declassify_on, out.declassify_text = fields.read_declassification(m.group("rest"))
             out.eo_line = number
             seen, last_field_line = True, number
+        elif out.eo_line == 0 and (m := fields.DECL_LINE.match(text)):
+            out.declassify_on, out.declassify_text = fields.read_declassification(text)
+            out.eo_line = number
+            seen, last_field_line = True, number
         elif out.tags_line == 0 and (m := fields.TAGS.match(text)) and _is_tags(m.group("rest")):
             parts = [m.group("rest")]
             k += 1
             while k < len(logical) and _tags_continue(logical[k][1], parts[-1]):
                 parts.append(logical[k][1])
                 k += 1
-            out.tags = fields.split_tags(" ".join(parts))
+            out.tags, out.tags_rejected = fields.read_tags(" ".join(parts))
             out.tags_line = number
             seen, last_field_line = True, logical[k - 1][0]
             continue
@@ -114,7 +123,16 @@ def _scan(lines: list[str], start: int, window: int) -> FieldsBlock:
 
 
 def _is_tags(rest: str) -> bool:
-    return bool(rest.strip()) and not _PROSE.search(rest)
+    """A TAGS value, not a sentence that starts with the word (``Tags were ...``); a
+    lower-case list of codes (``prel, pgov, kdem``) is tags."""
+    if not rest.strip():
+        return False
+    prose = _PROSE.search(rest)
+    if prose is None:
+        return True
+    words = re.findall(r"[A-Za-z]+", rest)
+    codes = [w for w in words if is_known_code(w.upper()) or w.upper() in glossary_codes()]
+    return len(codes) * 2 > len(words)
 
 
 def _tags_continue(text: str, previous: str) -> bool:
@@ -129,6 +147,8 @@ def _tags_continue(text: str, previous: str) -> bool:
         and not fields.REF.match(text)
         and not fields.EO.match(text)
         and not _NOT_TAGS.match(stripped)
+        and read_caption(stripped, 0) is None
+        and not PAGE_BREAK.match(stripped)
     )
 
 
