@@ -125,6 +125,9 @@ def _parse(b: _Builder, text: str, repair: bool) -> None:
     fields_from = min([tx.end] + [c.line - 1 for c in tx.captions if c.line - 1 >= start])
     found = read_fields_block(work, fields_from, len(work))
     paragraphs_from = found.body_start
+    if tx.end >= len(work) and not (tx.dtg or tx.de_serial or tx.captions or tx.record):
+        # No header and no field: a fragment of the body (a cable's tail); it is all body.
+        paragraphs_from = min(paragraphs_from, start)
 
     cable.to, cable.info = tx.to, tx.info
     cable.declassify_on = found.fields.declassify_on

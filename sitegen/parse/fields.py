@@ -176,8 +176,9 @@ def read_tags(text: str) -> tuple[list[str], list[str]]:
 
 _PARENTHESISED = re.compile(r"(\([^()]*\))")
 _TAG_SEPARATORS = re.compile(r"[\s,;]+")
-# A code: letters, then letters or digits, one inner hyphen at most (``AU-1``).
-_CODE = re.compile(r"[A-Z][A-Z0-9]{1,14}(?:-[A-Z0-9]{1,10})?", re.ASCII)
+# A code: letters, then letters or digits, two inner hyphens or slashes at most (``AU-1``,
+# ``UNGA/C-6``).
+_CODE = re.compile(r"[A-Z][A-Z0-9]{1,14}(?:[-/][A-Z0-9]{1,10}){0,2}", re.ASCII)
 _PERSON = re.compile(r"[A-Z][A-Z'.-]*(?: [A-Z][A-Z'.-]*)*(?:, ?[A-Z][A-Z'. -]*)?", re.ASCII)
 # Where a classification line or caption caught after the TAGS begins.
 _CAPTION_IN_TAGS = re.compile(

@@ -126,7 +126,8 @@ def _continues(text: str, labels_seen: list[str]) -> bool:
         return False
     letter = m.group("p") or m.group("d")
     last = max(labels_seen)
-    return letter is not None and ord(letter) == ord(last) + 1
+    # The same letter again is a double label split over two lines (``C.`` / ``(C) ...``).
+    return letter is not None and ord(letter) in (ord(last), ord(last) + 1)
 
 
 def _split_entries(text: str) -> list[tuple[str | None, int, int]]:
@@ -264,6 +265,8 @@ def _serial_at(words: Words, k: int, posts: PostTable) -> tuple[str | None, str 
         and words[k + 3][0] == ")"
     ):
         return word, words[k + 2][0][-2:], k + 4  # ``LIMA 4516 (06)``
+    if k + 2 == len(words) and re.fullmatch(r"\d{2}", nxt, re.ASCII):
+        return word, nxt, k + 2  # ``KABUL 5679 06``: the year closes the entry
     return word, None, k + 1
 
 
@@ -299,8 +302,8 @@ def _match_post(words: Words, j: int, posts: PostTable) -> tuple[str, int] | Non
             return None
         key += word.replace("'", "").replace("-", "")
         if _starts_serial(words, n + 1):
-            code = posts.near_cable_code(key)
-            return (code, n + 1) if code else None
+            near = posts.near_cable_code(key)
+            return (near, n + 1) if near else None
     return None
 
 
