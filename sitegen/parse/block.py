@@ -51,10 +51,30 @@ class FieldsBlock:
 
 def read_fields_block(lines: list[str], start: int, limit: int) -> FieldsBlock:
     """Scan from ``start``; stop at the first paragraph once a field has been seen."""
-    found = _scan(lines, start, min(limit, start + _SHORT_WINDOW))
-    if found.fields.subject_line or found.fields.tags_line or start + _SHORT_WINDOW >= limit:
-        return found
-    return _scan(lines, start, min(limit, start + _WINDOW))
+    window = min(limit, start + _SHORT_WINDOW)
+    found = _scan(lines, start, window)
+    if window < limit and not (
+        (found.fields.subject_line or found.fields.tags_line) and found.body_start < window - 8
+    ):
+        # No field yet, or fields up to the end of the window (a REF block may follow): go on.
+        found = _scan(lines, start, min(limit, start + _WINDOW))
+    if found.ref_index is None:
+        _later_ref(found, lines, limit)
+    return found
+
+
+def _later_ref(found: FieldsBlock, lines: list[str], limit: int) -> None:
+    """A REF block below the fields block, before the first paragraph: some copies repeat
+    the fields (a record, then the telegram), and the REF line is in the second copy."""
+    for i in range(found.body_start, min(limit, found.body_start + _SHORT_WINDOW)):
+        text = lines[i]
+        if NUMBERED.match(text):
+            return
+        if fields.REF.match(text) and _REF_LINE.match(text):
+            more = fields.logical_lines(lines, i, min(limit, i + 40))
+            found.ref_index = len(found.logical)
+            found.logical = found.logical + more
+            return
 
 
 def _scan(lines: list[str], start: int, window: int) -> FieldsBlock:
@@ -109,6 +129,7 @@ def _scan(lines: list[str], start: int, window: int) -> FieldsBlock:
                 and logical[k][1].strip()
                 and not NUMBERED.match(logical[k][1])
                 and not fields.MARKING.match(logical[k][1])
+                and not fields.REF.match(logical[k][1])
                 and len(" ".join(parts)) < 200
                 and not _REASON_END.search(parts[-1])
             ):
