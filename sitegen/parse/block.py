@@ -68,9 +68,11 @@ def _later_ref(found: FieldsBlock, lines: list[str], limit: int) -> None:
     the fields (a record, then the telegram), and the REF line is in the second copy."""
     for i in range(found.body_start, min(limit, found.body_start + _SHORT_WINDOW)):
         text = lines[i]
-        if NUMBERED.match(text):
-            return
-        if fields.REF.match(text) and _REF_LINE.match(text):
+        head = text.lstrip()[:3]
+        if head[:1].isdigit() or head[:1] == "¶":
+            if NUMBERED.match(text):
+                return
+        elif head.upper() == "REF" and fields.REF.match(text) and _REF_LINE.match(text):
             more = fields.logical_lines(lines, i, min(limit, i + 40))
             found.ref_index = len(found.logical)
             found.logical = found.logical + more
