@@ -203,7 +203,7 @@ def _subject(logical: list[Line], k: int, first: str) -> tuple[str | None, int]:
     subject = strip_page_breaks(subject, load_posts())
     subject = _SBU_TAIL.sub("", subject)
     subject = fields.MARKING.sub("", subject, count=1)
-    subject = fields.collapse(subject).lstrip(":;.- ")  # ``SUBJECT: : MEXICANS ...``
+    subject = re.sub(r"^[:;]\s*", "", fields.collapse(subject))  # ``SUBJECT: : MEXICANS``
     return subject or None, k
 
 
