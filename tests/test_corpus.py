@@ -7,6 +7,7 @@ figures measured when they were set, see docs/parser.md).
 from __future__ import annotations
 
 import json
+import re
 from collections import Counter
 from pathlib import Path
 
@@ -71,3 +72,24 @@ def test_references_resolve_inside_the_sample(corpus: Path) -> None:
     print(f"\n{cited} cable citations, {inside} name a cable of the sample")
     assert cited > 3200
     assert inside > 1050
+
+
+_REF_LINE = re.compile(r"^\s*(?:REF|REFS|REFTELS?|REF\(S\))\s*[:.]\s*\S", re.IGNORECASE)
+_PARAGRAPH = re.compile(r"^\s*(?:¶\s*)?\d{1,2}\s*\.\s*\(")
+
+
+def test_every_ref_line_is_read(corpus: Path) -> None:
+    """A cable whose fields block holds a REF line has at least one reference entry."""
+    unread = []
+    with_ref = 0
+    for path in sorted(corpus.glob("*.txt")):
+        lines = path.read_text(encoding="utf-8").split("\n")[:80]
+        first = next((i for i, line in enumerate(lines) if _PARAGRAPH.match(line)), len(lines))
+        if not any(_REF_LINE.match(line) for line in lines[:first]):
+            continue
+        with_ref += 1
+        if not parse_file(path).references:
+            unread.append(path.name)
+    print(f"\n{with_ref} cables with a REF line, {len(unread)} read without an entry")
+    assert with_ref > 1500
+    assert not unread, unread[:20]

@@ -12,13 +12,18 @@ from dataclasses import dataclass
 
 from sitegen.parse import fields
 from sitegen.parse.body import NUMBERED
+from sitegen.parse.caption import read_caption
 from sitegen.parse.fields import Fields, Line
-from sitegen.parse.references import read_block, strip_page_breaks
+from sitegen.parse.references import PAGE_BREAK, read_block, strip_page_breaks
 from sitegen.tables.posts import load_posts
+from sitegen.tables.tags import glossary_codes, is_known_code
 
 _WINDOW = 200  # lines after the header within which the fields block must lie
 _SHORT_WINDOW = 60  # most blocks lie within this many lines: tried first
-_REF_LINE = re.compile(r"^\s*(?:REF|REFS|REFTEL|REFTELS|REFERENCES?|REF\(S\))\b\s*[:.;-]?")
+_REF_LINE = re.compile(
+    r"^\s*(?:REF|REFS|REFTEL|REFTELS|REFERENCES?|REF\(S\)|REFERENCE\(S\))(?:\b|(?<=\)))",
+    re.IGNORECASE,
+)
 _BY = re.compile(r"\bBY\b|\bBY:", re.IGNORECASE)
 _PROSE = re.compile(r"[a-z]{3,}\s+[a-z]{3,}\s+[a-z]{3,}")
 _TAGS_LINE = re.compile(r"[A-Z0-9 ,;()./&'-]+")
@@ -46,10 +51,32 @@ class FieldsBlock:
 
 def read_fields_block(lines: list[str], start: int, limit: int) -> FieldsBlock:
     """Scan from ``start``; stop at the first paragraph once a field has been seen."""
-    found = _scan(lines, start, min(limit, start + _SHORT_WINDOW))
-    if found.fields.subject_line or found.fields.tags_line or start + _SHORT_WINDOW >= limit:
-        return found
-    return _scan(lines, start, min(limit, start + _WINDOW))
+    window = min(limit, start + _SHORT_WINDOW)
+    found = _scan(lines, start, window)
+    if window < limit and not (
+        (found.fields.subject_line or found.fields.tags_line) and found.body_start < window - 8
+    ):
+        # No field yet, or fields up to the end of the window (a REF block may follow): go on.
+        found = _scan(lines, start, min(limit, start + _WINDOW))
+    if found.ref_index is None:
+        _later_ref(found, lines, limit)
+    return found
+
+
+def _later_ref(found: FieldsBlock, lines: list[str], limit: int) -> None:
+    """A REF block below the fields block, before the first paragraph: some copies repeat
+    the fields (a record, then the telegram), and the REF line is in the second copy."""
+    for i in range(found.body_start, min(limit, found.body_start + _SHORT_WINDOW)):
+        text = lines[i]
+        head = text.lstrip()[:3]
+        if head[:1].isdigit() or head[:1] == "¶":
+            if NUMBERED.match(text):
+                return
+        elif head.upper() == "REF" and fields.REF.match(text) and _REF_LINE.match(text):
+            more = fields.logical_lines(lines, i, min(limit, i + 40))
+            found.ref_index = len(found.logical)
+            found.logical = found.logical + more
+            return
 
 
 def _scan(lines: list[str], start: int, window: int) -> FieldsBlock:
@@ -67,13 +94,17 @@ def _scan(lines: list[str], start: int, window: int) -> FieldsBlock:
             out.declassify_on, out.declassify_text = fields.read_declassification(m.group("rest"))
             out.eo_line = number
             seen, last_field_line = True, number
+        elif out.eo_line == 0 and (m := fields.DECL_LINE.match(text)):
+            out.declassify_on, out.declassify_text = fields.read_declassification(text)
+            out.eo_line = number
+            seen, last_field_line = True, number
         elif out.tags_line == 0 and (m := fields.TAGS.match(text)) and _is_tags(m.group("rest")):
             parts = [m.group("rest")]
             k += 1
             while k < len(logical) and _tags_continue(logical[k][1], parts[-1]):
                 parts.append(logical[k][1])
                 k += 1
-            out.tags = fields.split_tags(" ".join(parts))
+            out.tags, out.tags_rejected = fields.read_tags(" ".join(parts))
             out.tags_line = number
             seen, last_field_line = True, logical[k - 1][0]
             continue
@@ -100,6 +131,7 @@ def _scan(lines: list[str], start: int, window: int) -> FieldsBlock:
                 and logical[k][1].strip()
                 and not NUMBERED.match(logical[k][1])
                 and not fields.MARKING.match(logical[k][1])
+                and not fields.REF.match(logical[k][1])
                 and len(" ".join(parts)) < 200
                 and not _REASON_END.search(parts[-1])
             ):
@@ -114,7 +146,16 @@ def _scan(lines: list[str], start: int, window: int) -> FieldsBlock:
 
 
 def _is_tags(rest: str) -> bool:
-    return bool(rest.strip()) and not _PROSE.search(rest)
+    """A TAGS value, not a sentence that starts with the word (``Tags were ...``); a
+    lower-case list of codes (``prel, pgov, kdem``) is tags."""
+    if not rest.strip():
+        return False
+    prose = _PROSE.search(rest)
+    if prose is None:
+        return True
+    words = re.findall(r"[A-Za-z]+", rest)
+    codes = [w for w in words if is_known_code(w.upper()) or w.upper() in glossary_codes()]
+    return len(codes) * 2 > len(words)
 
 
 def _tags_continue(text: str, previous: str) -> bool:
@@ -129,6 +170,8 @@ def _tags_continue(text: str, previous: str) -> bool:
         and not fields.REF.match(text)
         and not fields.EO.match(text)
         and not _NOT_TAGS.match(stripped)
+        and read_caption(stripped, 0) is None
+        and not PAGE_BREAK.match(stripped)
     )
 
 
@@ -160,7 +203,7 @@ def _subject(logical: list[Line], k: int, first: str) -> tuple[str | None, int]:
     subject = strip_page_breaks(subject, load_posts())
     subject = _SBU_TAIL.sub("", subject)
     subject = fields.MARKING.sub("", subject, count=1)
-    subject = fields.collapse(subject)
+    subject = re.sub(r"^[:;]\s*", "", fields.collapse(subject))  # ``SUBJECT: : MEXICANS``
     return subject or None, k
 
 

@@ -21,7 +21,12 @@ _SUMMARY_END = re.compile(
     r"\bEND\s+(?:OF\s+)?SUMMARY(?:\s+AND\s+(?:COMMENT|ACTION\s+REQUEST))?\b\.?", re.IGNORECASE
 )
 _NEXT_PARAGRAPH = re.compile(r"\n[^\S\n]*\n[^\S\n]*(?:¶[^\S\n]*)?\d{1,3}[^\S\n]*[.)]")
-_SIGNER_LINE = re.compile(r"^\s*([A-Z][A-Za-z'\-]+(?:\s+[A-Z][A-Za-z'\-]+){0,2})\s*[.]?\s*$")
+_SIGNER_LINE = re.compile(
+    r"^\s*((?:(?:van|von|de|del|da|di|le|la)\s+)?[A-Z][A-Za-z'\-]+"
+    r"(?:\s+(?:(?:van|von|de|del|da|di|le|la)\s+)?[A-Z][A-Za-z'\-]+){0,2})\s*[.]?\s*$"
+)
+# A mixed-case name of several words: each word capitalised (``Van Voorst``), not a phrase.
+_NAME_WORDS = re.compile(r"(?:(?:van|von|de|del|da|di|le|la|[A-Z][a-z'\-]*[A-Za-z'\-]*)\s*)+")
 _SIGNER_TAIL = re.compile(r"[.!?\"”)]\s+([A-Z][A-Z'\-]{2,})\s*$")
 _NOT_SIGNERS = {
     "SIPDIS",
@@ -46,6 +51,10 @@ _NOT_SIGNERS = {
     "NODIS",
     "THANKS",
     "REGARDS",
+    "BEST REGARDS",
+    "KIND REGARDS",
+    "THANK YOU",
+    "MANY THANKS",
 }
 
 
@@ -127,16 +136,41 @@ def find_summary(body: str, begin: int = 0) -> str | None:
     return None
 
 
+# Lines after the signer's name that are not text: the classification trailer, the end of
+# the telegram, the release's footers (``2003ROME05149 - Classification: CONFIDENTIAL``,
+# ``====CABLE ENDS====``), page breaks and SIPDIS markers.
+_TRAILER = re.compile(
+    r"^(?:NNNN|BT|#\d+|\\+|=+.*=+|-+|_+|\*+|"
+    r"(?:19|20)\d{2}[A-Z]+\d+\s*-.*|"
+    r"(?:[CSU](?:\s+[A-Z]){4,}|CONFIDENTIAL|SECRET|UNCLASSIFIED|UNCLAS|LIMITED OFFICIAL USE)"
+    r"(?:\s*//?\s*[A-Z ]+)?(?:\s+SECTION\s+\d+\s+OF\s+\d+)?(?:\s+[A-Z ]+\s+\d{3,7})?|"
+    r"(?:PAGE\s+\d+\s+)?[A-Z][A-Z .]*?\s+0*\d{1,8}\s+0*\d{1,3}(?:\.\d+)?\s+OF\s+0*\d{1,3}.*|"
+    r"<<.*>>|\(?END (?:OF )?(?:TEXT|MESSAGE|CABLE|DOCUMENT)\)?\.?|DECLASSIFIED.*|"
+    r"DECL(?:ASSIFY)?(?:\s+ON)?\s*:.*|SELECT \* FROM .*)$",
+    re.IGNORECASE,
+)
+
+
 def find_signer(lines: list[str], start: int, limit: int) -> tuple[str | None, int]:
-    """The signer's name at the end of the text and its line (``RICE``, ``DERSE``)."""
-    for i in range(limit - 1, max(start, limit - 8) - 1, -1):
-        text = lines[i].strip()
-        if not text or text.upper() in _NOT_SIGNERS or re.fullmatch(r"[#/\d\s.-]+|X+", text):
+    """The signer's name at the end of the text and its line (``RICE``, ``DERSE``).
+
+    The name is the last line of text before the classification trailer or the release's
+    footer, or a name glued to the end of the last paragraph (``... see fit. DERSE``).
+    """
+    examined = 0
+    for i in range(limit - 1, start - 1, -1):
+        text = lines[i].strip().rstrip("\\").strip()
+        if not text or text.upper() in _NOT_SIGNERS or re.fullmatch(r"[#/\d\s.\"'-]+|X+", text):
             continue
+        if len(text) <= 100 and _TRAILER.match(text):
+            continue
+        examined += 1
+        if examined > 1 or limit - i > 40:
+            break
         m = _SIGNER_LINE.match(text)
         if m and len(text) <= 40 and text.upper() not in _NOT_SIGNERS:
             words = m.group(1).split()
-            if len(words) == 1 or text.isupper():
+            if len(words) == 1 or text.isupper() or _NAME_WORDS.fullmatch(m.group(1)):
                 return m.group(1), i + 1
         tail = _SIGNER_TAIL.search(text)
         if tail and tail.group(1) not in _NOT_SIGNERS:

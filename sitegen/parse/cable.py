@@ -132,12 +132,23 @@ def _parse(b: _Builder, text: str, repair: bool) -> None:
     fields_from = min([tx.end] + [c.line - 1 for c in tx.captions if c.line - 1 >= start])
     found = read_fields_block(work, fields_from, len(work))
     paragraphs_from = found.body_start
+    if tx.end >= len(work) and not (tx.dtg or tx.de_serial or tx.captions or tx.record):
+        # No header and no field: a fragment of the body (a cable's tail); it is all body.
+        paragraphs_from = min(paragraphs_from, start)
 
     cable.to, cable.info = tx.to, tx.info
     cable.declassify_on = found.fields.declassify_on
     if found.fields.declassify_text and not found.fields.declassify_on:
         cable.declassify_text = found.fields.declassify_text
     cable.tags = found.fields.tags
+    if found.fields.tags_rejected:
+        shown = ", ".join(repr(t[:30]) for t in found.fields.tags_rejected[:5])
+        b.report(
+            found.fields.tags_line,
+            "warning",
+            "bad-tag",
+            f"TAGS values that are no code or name, dropped: {shown}",
+        )
     cable.subject = found.fields.subject
     cable.classified_by = found.fields.classified_by
     cable.reasons = found.fields.reasons
@@ -160,17 +171,40 @@ def _parse(b: _Builder, text: str, repair: bool) -> None:
         found=found,
     )
     _decide_id(b, meta, tx, stem, evidence)
-    year = _citing_year(cable)
-    if found.ref_index is not None:
-        refs = parse_references(found.logical, found.ref_index, year, posts)[0]
-        # A cable never cites itself: such an "entry" is its own caption caught in the list.
-        cable.references = [r if r.id != cable.id else replace(r, id=None) for r in refs]
     _decide_created(b, meta, tx, evidence, found.fields.eo_line)
+    if found.ref_index is not None:
+        _read_references(b, found, posts)
     _decide_classification(b, meta, tx)
     _decide_origin(b, meta, tx, posts)
     _apply_header_lists(b, meta, posts)
     _bound(b)
     _check_missing(b, found)
+
+
+def _read_references(b: _Builder, found: FieldsBlock, posts: PostTable) -> None:
+    """The REF block's entries; an entry without a year takes the citing cable's, from its
+    ID or else its created date (said so when that date is an estimate)."""
+    cable = b.cable
+    assert found.ref_index is not None
+    year = _citing_year(cable)
+    estimated = False
+    if year is None and cable.created and re.match(r"^\d{4}-", cable.created):
+        year = cable.created[2:4]
+        estimated = any(d.code == "created-estimated" for d in cable.diagnostics)
+    refs = parse_references(found.logical, found.ref_index, year, posts)[0]
+    # A cable never cites itself: such an "entry" is its own caption caught in the list.
+    cable.references = [r if r.id != cable.id else replace(r, id=None) for r in refs]
+    if estimated and any(r.id and not _has_written_year(r.text) for r in cable.references):
+        b.report(
+            found.logical[found.ref_index][0],
+            "info",
+            "reference-year-estimated",
+            f"references without a year take 20{year}, the year of the estimated date",
+        )
+
+
+def _has_written_year(text: str) -> bool:
+    return bool(re.match(r"^\s*(?:\d{2}|(?:19|20)\d{2})\s*[A-Z]", text))
 
 
 def _citing_year(cable: Cable) -> str | None:

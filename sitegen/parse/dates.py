@@ -33,9 +33,18 @@ DAY_LINE = re.compile(
 CABLE_DATED = re.compile(r"Cable dated:\s*(\d{4})-(\d{2})-(\d{2})T(\d{2}):(\d{2})")
 CABLE_DATED_PREFIX = re.compile(r"^\s*Cable dated:\s*\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?")
 # ``MM/DD/YYYY`` (also 2-digit years, ``-`` or ``.`` separators).
-NUMERIC_DATE = re.compile(r"\b(\d{1,2})\s?[/.-]\s?(\d{1,2})\s?[/.-]\s?(\d{4}|\d{2})\b")
-YEAR_FIRST_DATE = re.compile(r"\b((?:19|20)\d{2})\s?[/.-]\s?(\d{1,2})\s?[/.-]\s?(\d{1,2})\b")
-WORD_DATE = re.compile(rf"\b(\d{{1,2}})\s*({_MONTH_ALT})[A-Z]*\.?,?\s*(\d{{4}}|\d{{2}})\b", re.I)
+# The end of a date is where its digits end: ``12/02/2019TAGS:`` is glued to the next field.
+NUMERIC_DATE = re.compile(r"\b(\d{1,2})\s?[/.-]\s?(\d{1,2})\s?[/.-]\s?(\d{4}|\d{2})(?!\d)")
+YEAR_FIRST_DATE = re.compile(r"\b((?:19|20)\d{2})\s?[/.-]\s?(\d{1,2})\s?[/.-]\s?(\d{1,2})(?!\d)")
+WORD_DATE = re.compile(
+    rf"\b(\d{{1,2}})(?:ST|ND|RD|TH)?\s*({_MONTH_ALT})[A-Z]*\.?,?\s*(\d{{4}}|\d{{2}})(?!\d)", re.I
+)
+# ``FEBRUARY 27, 2018``, ``FEB 27 18``
+MONTH_FIRST_DATE = re.compile(
+    rf"\b({_MONTH_ALT})[A-Z]*\.?\s*(\d{{1,2}})(?:ST|ND|RD|TH)?,?\s+(\d{{4}}|\d{{2}})(?!\d)", re.I
+)
+# ``20180227``
+COMPACT_DATE = re.compile(r"\b((?:19|20)\d{2})(\d{2})(\d{2})(?!\d)")
 
 
 def full_year(yy: int) -> int:
@@ -86,7 +95,8 @@ def parse_cable_dated(line: str) -> str | None:
 
 
 def parse_loose_date(text: str) -> str | None:
-    """A calendar date written ``02/27/2018``, ``2/8/19``, ``2018/02/27`` or ``27 FEB 2018``."""
+    """A calendar date written ``02/27/2018``, ``2/8/19``, ``2018/02/27``, ``27 FEB 2018``,
+    ``FEBRUARY 27, 2018`` or ``20180227``."""
     m = YEAR_FIRST_DATE.search(text)
     if m and (found := iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))):
         return found
@@ -101,6 +111,12 @@ def parse_loose_date(text: str) -> str | None:
     m = WORD_DATE.search(text)
     if m:
         return iso(full_year(int(m.group(3))), MONTHS[m.group(2).upper()[:3]], int(m.group(1)))
+    m = MONTH_FIRST_DATE.search(text)
+    if m:
+        return iso(full_year(int(m.group(3))), MONTHS[m.group(1).upper()[:3]], int(m.group(2)))
+    m = COMPACT_DATE.search(text)
+    if m:
+        return iso(int(m.group(1)), int(m.group(2)), int(m.group(3)))
     return None
 
 

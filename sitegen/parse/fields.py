@@ -6,14 +6,19 @@ import re
 from dataclasses import dataclass, field
 
 from sitegen.parse import dates
-from sitegen.tables.tags import is_known_code
+from sitegen.tables.tags import glossary_codes, is_known_code, near_code, split_glued
 
 Line = tuple[int, str]
 """A logical line: its 1-based line number in the file and its text."""
 
 EO = re.compile(
-    r"^\s*\(?U?\)?\s*(?:E\.?\s?O\.?|EO|E\.\s?0\.?)\s*\.?\s*(?P<order>1[23]\s?\d{3})\b\s*[:;,.]*\s*"
+    r"^\s*\(?U?\)?\s*(?:E\.?\s?O\.?|EO|E\.\s?0\.?)\s*\.?\s*(?P<order>1[123],?\s?\d{3})\b\s*[:;,.]*\s*"
     r"(?P<rest>.*)$",
+    re.IGNORECASE,
+)
+# A DECL line of its own, without the E.O. before it (a fragment, a footer).
+DECL_LINE = re.compile(
+    r"^\s*(?:DECL(?:ASSIFY)?(?:\s+ON)?|DECLASSIFICATION\s+DATE)\s*[:.]\s*(?P<rest>\S.*)$",
     re.IGNORECASE,
 )
 _DECL = re.compile(r"\bDECL(?:ASSIFY)?(?:\s+ON)?\b\s*[:.;-]*\s*(?P<value>.*)$", re.IGNORECASE)
@@ -41,7 +46,8 @@ MARKING = re.compile(
 SUBJECT_STOP = re.compile(
     r"^\s*(?:REF|REFS|REFTEL|REFERENCE|CLASSIFIED|CLASSIFED|E\.?\s?O\.?\s*1|EO\s*1|TAGS?\b|"
     r"¶|\d{1,3}\s*[.)]|\([A-Z/]{1,8}\)|SUMMARY|SIPDIS|BT\b|PASS\b|DEPARTMENT FOR|STATE FOR|"
-    r"FOR\s|-{3,}|_{3,}|=+)",
+    r"FOR\s|-{3,}|_{3,}|=+|BEGIN\s+SUMMARY|DECL(?:ASSIFY)?(?:\s+ON)?\s*:|PAGE\s+\d|"
+    r"(?-i:[CSU](?:\s[A-Z]){4,}))",
     re.IGNORECASE,
 )
 _SPLIT_AT = re.compile(
@@ -96,6 +102,8 @@ class Fields:
     declassify_text: str | None = None
     eo_line: int = 0
     tags: list[str] = field(default_factory=list)
+    tags_rejected: list[str] = field(default_factory=list)
+    """TAGS values that fit no tag grammar (dropped, and reported)."""
     tags_line: int = 0
     subject: str | None = None
     subject_line: int = 0
@@ -110,24 +118,38 @@ def read_declassification(rest: str) -> tuple[str | None, str | None]:
     """(ISO date, or None) and the DECL value as written, from what follows ``E.O. 12958:``."""
     m = _DECL.search(rest)
     value = m.group("value") if m else rest
-    value = re.split(r"\b(?:TAGS?|SUBJECT|SUBJ)\s*:", value)[0]
+    value = re.split(r"(?<![A-Z])(?:TAGS?|SUBJECT|SUBJ)\s*:", value)[0]
     value = collapse(value).strip(" .,;")
     when = dates.parse_loose_date(value[:24]) if value else None
     return when, value or None
 
 
 def split_tags(text: str) -> list[str]:
-    """TAGS codes in order, upper case, without duplicates; people kept whole.
+    """TAGS codes in order, upper case, without duplicates; people kept whole."""
+    return read_tags(text)[0]
 
-    A person is written ``OVIP (CLINTON, HILLARY)`` or, in a comma list, ``CLINTON, HILLARY``.
+
+def read_tags(text: str) -> tuple[list[str], list[str]]:
+    """(TAGS codes, values that fit no tag) from a TAGS value.
+
+    Codes come in order, upper case, without duplicates; a person is written
+    ``OVIP (CLINTON, HILLARY)`` or, in a comma list, ``CLINTON, HILLARY`` and kept whole.
+    Codes glued together are split and a misspelt code is read as the one code it is near
+    (:mod:`sitegen.tables.tags`); a caption caught on the line (``C O N F I D E N T I A L SECTION
+    01 OF 02``) is not tags; anything else that is neither a code nor a name is returned
+    apart, to be reported and dropped.
     """
     text = text.upper().replace("\u2028", " ")
+    text = _CAPTION_IN_TAGS.split(text, maxsplit=1)[0]
     found: list[str] = []
+    rejected: list[str] = []
     for piece in _PARENTHESISED.split(text):
         if piece.startswith("("):
             name = collapse(piece[1:-1]).strip(" ,")
-            if name:
+            if name and _PERSON.fullmatch(name):
                 found.append(name)
+            elif name:
+                rejected.append(piece)
             continue
         tokens = [t.strip(" .") for t in _TAG_SEPARATORS.split(piece)]
         tokens = [t for t in tokens if t]
@@ -137,24 +159,45 @@ def split_tags(text: str) -> list[str]:
             nxt = tokens[i + 1] if i + 1 < len(tokens) else ""
             if (
                 nxt
-                and _looks_like_name(token)
-                and _looks_like_name(nxt)
+                and _looks_like_name(token, nxt)
+                and _looks_like_name(nxt, token)
                 and re.search(re.escape(token) + r"\s*,\s*" + re.escape(nxt), piece)
             ):
                 found.append(f"{token}, {nxt}")
                 i += 2
                 continue
-            found.append(token)
+            if not _CODE.fullmatch(token):
+                rejected.append(token)
+            else:
+                found.extend(split_glued(token) or [near_code(token) or token])
             i += 1
-    return list(dict.fromkeys(found))
+    return list(dict.fromkeys(found)), rejected
 
 
 _PARENTHESISED = re.compile(r"(\([^()]*\))")
 _TAG_SEPARATORS = re.compile(r"[\s,;]+")
+# A code: letters, then letters or digits, two inner hyphens or slashes at most (``AU-1``,
+# ``UNGA/C-6``).
+_CODE = re.compile(r"[A-Z][A-Z0-9]{1,14}(?:[-/][A-Z0-9]{1,10}){0,2}", re.ASCII)
+_PERSON = re.compile(r"[A-Z][A-Z'.-]*(?: [A-Z][A-Z'.-]*)*(?:, ?[A-Z][A-Z'. -]*)?", re.ASCII)
+# Where a classification line or caption caught after the TAGS begins.
+_CAPTION_IN_TAGS = re.compile(
+    r"(?:^|\s)(?=[CSU](?:\s[A-Z]){4,}\b|(?:UNCLAS|UNCLASSIFIED|CONFIDENTIAL|SECRET|SECTION)\b)"
+)
 
 
-def _looks_like_name(token: str) -> bool:
-    return len(token) >= 5 and token.isalpha() and not is_known_code(token)
+def _looks_like_name(token: str, other: str = "") -> bool:
+    """A surname or given name of a person tag, not a code (codes have four letters at most,
+    so two short unknown codes side by side are not a name)."""
+    return (
+        len(token) >= 3
+        and len(token) + len(other) >= 9
+        and token.isalpha()
+        and token.isascii()
+        and not is_known_code(token)
+        and token not in glossary_codes()
+        and near_code(token) is None
+    )
 
 
 def read_reasons(text: str) -> list[str]:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 from sitegen.core.model import Reference
 from sitegen.parse.fields import CLASSIFIED_BY, EO, REF, SUBJECT, TAGS, Line, collapse
-from sitegen.tables.posts import PostTable
+from sitegen.tables.posts import KIND_PREFIXES, PostTable
 
 PAGE_BREAK = re.compile(
     r"^\s*(?:PAGE\s+\d+\s+)?[A-Z][A-Z .]*?\s+0*\d{1,8}\s+0*\d{1,3}(?:\.\d+)?\s+OF\s+0*\d{1,3}"
@@ -69,7 +69,11 @@ def read_block(lines: list[Line], k: int) -> tuple[list[Line], int]:
     """The logical lines of the REF block starting at ``lines[k]``, and the index after it."""
     first = lines[k][1]
     label = REF.match(first)
-    block: list[Line] = [(lines[k][0], label.group("rest") if label else first)]
+    rest = label.group("rest") if label else first
+    glued = _GLUED_FIELD.search(rest)
+    if glued:
+        return [(lines[k][0], rest[: glued.start()])], k + 1
+    block: list[Line] = [(lines[k][0], rest)]
     labels_seen = _labels_in(block[0][1])
     j = k + 1
     while j < len(lines):
@@ -96,10 +100,19 @@ def read_block(lines: list[Line], k: int) -> tuple[list[Line], int]:
             or SUBJECT.match(text)
         ) and not _continues(text, labels_seen):
             break
+        glued = _GLUED_FIELD.search(text)
+        if glued:
+            # ``D. CAIRO 1350 Classified By: ...``: the entry ends where the field begins.
+            if text[: glued.start()].strip():
+                block.append((number, text[: glued.start()]))
+            return block, j
         block.append((number, text))
         labels_seen = labels_seen + _labels_in(text)
         j += 1
     return block, j
+
+
+_GLUED_FIELD = re.compile(r"\s(?:Classified\s+By|CLASSIFIED\s+BY|classified\s+by)\b")
 
 
 def _labels_in(text: str) -> list[str]:
@@ -113,7 +126,8 @@ def _continues(text: str, labels_seen: list[str]) -> bool:
         return False
     letter = m.group("p") or m.group("d")
     last = max(labels_seen)
-    return letter is not None and ord(letter) == ord(last) + 1
+    # The same letter again is a double label split over two lines (``C.`` / ``(C) ...``).
+    return letter is not None and ord(letter) in (ord(last), ord(last) + 1)
 
 
 def _split_entries(text: str) -> list[tuple[str | None, int, int]]:
@@ -136,58 +150,36 @@ def _split_entries(text: str) -> list[tuple[str | None, int, int]]:
     return out
 
 
+_SERIAL = re.compile(r"\d{1,7}", re.ASCII)
+_YEAR_WORD = re.compile(r"\d{2}|(?:19|20)\d{2}", re.ASCII)
+# ``00725/08``: a serial with the year after a slash.
+_SERIAL_SLASH_YEAR = re.compile(r"(?P<serial>\d{3,7})/(?P<y>\d{2}|(?:19|20)\d{2})", re.ASCII)
+_COMPACT_YEAR_POST = re.compile(r"(?P<y>\d{2})(?P<post>[A-Z]{3,})", re.ASCII)
+_KIND_WORDS = frozenset(KIND_PREFIXES) | {"EMBASSY", "CONSULATE", "MISSION"}
+_JOINERS = re.compile(r"AND|,|&|/|\(?NOTAL\)?|\(|\)")
+
+Words = list[tuple[str, int, int]]
+
+
 def find_citations(text: str, year: str | None, posts: PostTable) -> list[Citation]:
     """Cable citations in one entry, in order."""
-    words = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text)]
+    words: Words = [(m.group(0), m.start(), m.end()) for m in _WORD.finditer(text)]
     out: list[Citation] = []
     i = 0
     last_post: tuple[str, str | None, str] | None = None  # (code, year, post text)
     while i < len(words):
         word, start, _ = words[i]
         upper = word.upper()
-        # ``06TBILISI2601`` written as one word.
-        cm = _COMPACT.match(upper)
-        if cm and (code := posts.cable_code_for_key(cm.group("post"))):
-            yy = cm.group("y") or year
-            out.append(
-                Citation(
-                    start, words[i][2], cm.group("post"), _cable_id(yy, code, cm.group("serial"))
-                )
-            )
-            last_post = (code, yy, cm.group("post"))
-            i += 1
-            continue
-        written_year: str | None = None
-        j = i
-        if re.fullmatch(r"\d{2}|(?:19|20)\d{2}", upper) and i + 1 < len(words):
-            written_year = upper[-2:]
-            j = i + 1
-        found = _match_post(words, j, posts)
+        found = _compact(words, i, year, posts) or _spaced(words, i, year, posts)
         if found:
-            code, after = found
-            if after < len(words) and re.fullmatch(r"\d{1,7}", words[after][0]):
-                serial = words[after][0]
-                if (
-                    after + 1 < len(words)
-                    and posts.is_known(words[after + 1][0])
-                    and len(serial) in (2, 4)
-                ):
-                    pass  # the number is the year of a following citation
-                else:
-                    yy = written_year or year
-                    post_text = " ".join(w for w, _, _ in words[j:after])
-                    out.append(
-                        Citation(
-                            words[i][1], words[after][2], post_text, _cable_id(yy, code, serial)
-                        )
-                    )
-                    last_post = (code, yy, post_text)
-                    i = after + 1
-                    continue
+            citation, code, yy, i = found
+            out.append(citation)
+            last_post = (code, yy, citation.post_text)
+            continue
         # ``STATE 123 AND 456``: a bare serial after AND or a comma continues the last post.
         if (
             last_post
-            and re.fullmatch(r"\d{1,7}", upper)
+            and _SERIAL.fullmatch(upper)
             and i > 0
             and words[i - 1][0].upper() in ("AND", ",", "&", "/")
             and not (i + 1 < len(words) and posts.is_known(words[i + 1][0]))
@@ -196,15 +188,126 @@ def find_citations(text: str, year: str | None, posts: PostTable) -> list[Citati
             out.append(Citation(start, words[i][2], post_text, _cable_id(yy, code, upper)))
             i += 1
             continue
-        if not re.fullmatch(r"AND|,|&|/|\(?NOTAL\)?|\(|\)", upper):
-            last_post = None if not re.fullmatch(r"\d{1,7}", upper) else last_post
+        if not _JOINERS.fullmatch(upper):
+            last_post = None if not _SERIAL.fullmatch(upper) else last_post
         i += 1
     return out
 
 
-def _match_post(
-    words: list[tuple[str, int, int]], j: int, posts: PostTable
-) -> tuple[str, int] | None:
+Found = tuple[Citation, str, str | None, int]
+"""A citation, its post code, its year and the index of the word after it."""
+
+
+def _compact(words: Words, i: int, year: str | None, posts: PostTable) -> Found | None:
+    """``06TBILISI2601`` written as one word, or ``10SHENYANG 003`` as two."""
+    upper = words[i][0].upper()
+    cm = _COMPACT.match(upper)
+    if cm and (code := posts.cable_code_for_key(cm.group("post"))):
+        yy = cm.group("y") or year
+        cite = Citation(
+            words[i][1], words[i][2], cm.group("post"), _cable_id(yy, code, cm.group("serial"))
+        )
+        return cite, code, yy, i + 1
+    ym = _COMPACT_YEAR_POST.fullmatch(upper)
+    if (
+        ym
+        and i + 1 < len(words)
+        and _SERIAL.fullmatch(words[i + 1][0])
+        and (code := posts.cable_code_for_key(ym.group("post")))
+    ):
+        yy = ym.group("y")
+        cite = Citation(
+            words[i][1], words[i + 1][2], ym.group("post"), _cable_id(yy, code, words[i + 1][0])
+        )
+        return cite, code, yy, i + 2
+    return None
+
+
+def _spaced(words: Words, i: int, year: str | None, posts: PostTable) -> Found | None:
+    """``07 STATE 123``, ``SAN JOSE 0432 (06)``, ``PANAMA 00725/08``, ``SECSTATE 06 163201``."""
+    written_year: str | None = None
+    j = i
+    if _YEAR_WORD.fullmatch(words[i][0]) and i + 1 < len(words):
+        written_year = words[i][0][-2:]
+        j = i + 1
+    matched = _match_post(words, j, posts)
+    if matched is None:
+        return None
+    code, after = matched
+    serial, yy, end = _serial_at(words, after, posts)
+    if serial is None:
+        return None
+    yy = yy or written_year or year
+    post_text = " ".join(w for w, _, _ in words[j:after])
+    cite = Citation(words[i][1], words[end - 1][2], post_text, _cable_id(yy, code, serial))
+    return cite, code, yy, end
+
+
+def _serial_at(words: Words, k: int, posts: PostTable) -> tuple[str | None, str | None, int]:
+    """(serial, year written with it, index after) of the serial at ``words[k]``."""
+    if k >= len(words):
+        return None, None, k
+    word = words[k][0]
+    slash = _SERIAL_SLASH_YEAR.fullmatch(word)
+    if slash:
+        return slash.group("serial"), slash.group("y")[-2:], k + 1
+    if not _SERIAL.fullmatch(word):
+        return None, None, k
+    nxt = words[k + 1][0] if k + 1 < len(words) else ""
+    if len(word) in (2, 4) and nxt and posts.is_known(nxt):
+        return None, None, k  # the number is the year of a following citation
+    if _YEAR_WORD.fullmatch(word) and re.fullmatch(r"\d{3,7}", nxt, re.ASCII):
+        return nxt, word[-2:], k + 2  # ``SECSTATE 06 163201``: the year before the serial
+    if (
+        k + 3 < len(words)
+        and words[k + 1][0] == "("
+        and _YEAR_WORD.fullmatch(words[k + 2][0])
+        and words[k + 3][0] == ")"
+    ):
+        return word, words[k + 2][0][-2:], k + 4  # ``LIMA 4516 (06)``
+    if k + 2 == len(words) and re.fullmatch(r"\d{2}", nxt, re.ASCII):
+        return word, nxt, k + 2  # ``KABUL 5679 06``: the year closes the entry
+    return word, None, k + 1
+
+
+def _match_post(words: Words, j: int, posts: PostTable) -> tuple[str, int] | None:
+    """The post named from ``words[j]`` on: (cable code, index after it).
+
+    The longest run of words that names a post wins (``USUN NEW YORK``); a kind word before
+    it (``AMEMBASSY``) and the city a mission sits in after it (``USNATO BRUSSELS``,
+    ``USOSCE VIENNA``) belong to it; a misspelt or shortened post (``TBLISI``, ``ADDIS``)
+    counts only when a serial follows and one post alone fits.
+    """
+    if j < len(words) and words[j][0].upper() in _KIND_WORDS:
+        inner = _match_post(words, j + 1, posts)
+        if inner:
+            return inner
+    best = _exact_post(words, j, posts)
+    if best:
+        code, after = best
+        if not _starts_serial(words, after):
+            city = _exact_post(words, after, posts)
+            if (
+                city
+                and city[0] != code
+                and posts.country_of(city[0]) == posts.country_of(code)
+                and _starts_serial(words, city[1])
+            ):
+                return code, city[1]
+        return best
+    key = ""
+    for n in range(j, min(len(words), j + posts.max_words + 1)):
+        word = words[n][0].upper()
+        if not _POST_WORD.fullmatch(word):
+            return None
+        key += word.replace("'", "").replace("-", "")
+        if _starts_serial(words, n + 1):
+            near = posts.near_cable_code(key)
+            return (near, n + 1) if near else None
+    return None
+
+
+def _exact_post(words: Words, j: int, posts: PostTable) -> tuple[str, int] | None:
     """The longest run of words from ``j`` that names a post: (code, index after it)."""
     best: tuple[str, int] | None = None
     key = ""
@@ -217,6 +320,12 @@ def _match_post(
         if code:
             best = (code, n + 1)
     return best
+
+
+def _starts_serial(words: Words, k: int) -> bool:
+    return k < len(words) and bool(
+        _SERIAL.fullmatch(words[k][0]) or _SERIAL_SLASH_YEAR.fullmatch(words[k][0])
+    )
 
 
 _SERIAL_ONLY = re.compile(r"^0*(\d{1,7})(?:\s*\((?:NOTAL|EXDIS|NODIS)\))?$")

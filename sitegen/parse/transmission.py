@@ -25,7 +25,9 @@ _ROUTING = re.compile(r"^(?:VZCZC|ZZ\w|[OPRZ]{2}\s+RUE|BT\s*$|NNNN|ZEN/|#\d+)")
 _DISTRIBUTION = re.compile(r"\b[A-Z]{1,5}-\d{2}\b")
 # Lines that end the header: the first field of the cable text.
 FIELD_START = re.compile(
-    r"^\s*(?:E\.?\s?O\.?\s*1\d{4}|EO\s*1\d{4}|TAGS?\b|TAGES\b|SUBJ(?:ECT)?\s*:|¶\s*\d|\d{1,2}\.\s+\()",
+    r"^\s*(?:E\.?\s?O\.?\s*1\d{4}|EO\s*1\d{4}|TAGS?\b|TAGES\b|SUBJ(?:ECT)?\s*:|¶\s*\d|\d{1,2}\.\s+\(|"
+    r"REF(?:S|TELS?|\(S\)|ERENCES?|ERENCE\(S\))?(?:\s*[:.;-]|\s+(?-i:[A-Z0-9(]))|"
+    r"DECL(?:ASSIFY)?(?:\s+ON)?\s*:)",
     re.IGNORECASE,
 )
 _PRECEDENCE = re.compile(

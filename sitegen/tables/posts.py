@@ -69,6 +69,36 @@ class PostTable:
         for post in posts:
             self._by_name.setdefault(post.name, []).append(post.code)
         self.max_words = max((len(a.split()) for p in posts for a in p.aliases), default=1)
+        self._by_length: dict[int, list[str]] = {}
+        for key in self._by_key:
+            self._by_length.setdefault(len(key), []).append(key)
+
+    def near_cable_code(self, key: str) -> str | None:
+        """The cable code of the one post that ``key`` misspells or cuts short, else None.
+
+        Cables misspell posts (``TBLISI``) and cut them short (``ADDIS``): a key of five
+        letters or more one edit away from a known key, else the start of longer ones, names
+        that post only when every such key names the same post; two posts that fit give
+        None, never a guess.
+        """
+        if len(key) < 5 or key in self._by_key:
+            return None
+        found: set[str] = set()
+        for size in (len(key) - 1, len(key), len(key) + 1):
+            for known in self._by_length.get(size, ()):
+                if size >= 5 and one_edit(key, known):
+                    found.add(self.by_code[self._by_key[known]].cable_code)
+        if not found:
+            for size, keys in self._by_length.items():
+                if size > len(key):
+                    found.update(
+                        self.by_code[self._by_key[k]].cable_code for k in keys if k.startswith(key)
+                    )
+        return found.pop() if len(found) == 1 else None
+
+    def country_of(self, code: str) -> str | None:
+        post = self.by_code.get(code)
+        return post.country if post else None
 
     def code_for(self, written: str) -> str | None:
         """The code of a post written as in a cable (``USUN``, ``LA PAZ``), None if unknown."""
@@ -108,6 +138,27 @@ class PostTable:
         if code is None and place:
             code = self.code_for(place)
         return code, kind, place
+
+
+def one_edit(a: str, b: str) -> bool:
+    """One substitution, insertion, deletion or swap of neighbours turns ``a`` into ``b``."""
+    if a == b:
+        return False
+    if len(a) == len(b):
+        diff = [i for i in range(len(a)) if a[i] != b[i]]
+        return len(diff) == 1 or (
+            len(diff) == 2
+            and diff[1] == diff[0] + 1
+            and a[diff[0]] == b[diff[1]]
+            and a[diff[1]] == b[diff[0]]
+        )
+    short, long = (a, b) if len(a) < len(b) else (b, a)
+    if len(long) - len(short) != 1:
+        return False
+    i = 0
+    while i < len(short) and short[i] == long[i]:
+        i += 1
+    return short[i:] == long[i + 1 :]
 
 
 def general_name(place: str, kind: str | None = None) -> str:
