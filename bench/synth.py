@@ -20,8 +20,8 @@ from collections.abc import Iterator
 from itertools import accumulate
 from pathlib import Path
 
-from sitegen.tables.glossary import _shipped
 from sitegen.tables.posts import load_posts
+from sitegen.tables.tags import _shipped
 
 YEARS = {2003: 14, 2004: 74, 2005: 177, 2006: 349, 2007: 257, 2008: 627, 2009: 1025, 2010: 268}
 MONTHS = ["JAN", "FEB", "MAR", "APR", "MAY", "JUN", "JUL", "AUG", "SEP", "OCT", "NOV", "DEC"]

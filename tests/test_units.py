@@ -18,7 +18,7 @@ from sitegen.core.model import Cable
 from sitegen.core.urls import Urls, relative, slug
 from sitegen.parse import parse_bytes
 from sitegen.render.svg import Bar, histogram
-from sitegen.tables.glossary import Glossary, kind_of
+from sitegen.tables.tags import Glossary, kind_of
 
 
 @pytest.mark.parametrize(

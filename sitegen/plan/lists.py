@@ -28,8 +28,8 @@ from sitegen.plan.context import (
     UnresolvedContext,
 )
 from sitegen.plan.pieces import Page, Pieces, titled
-from sitegen.tables.glossary import KIND_TITLES, KINDS
 from sitegen.tables.posts import load_posts
+from sitegen.tables.tags import KIND_TITLES, KINDS
 
 
 def tags_index(p: Pieces) -> Page:

@@ -30,7 +30,7 @@ from sitegen.plan.context import (
 )
 from sitegen.render.markdown import LinkResolver, Markdown
 from sitegen.render.svg import Bar, histogram
-from sitegen.tables.glossary import Glossary
+from sitegen.tables.tags import Glossary
 
 CLASSIFICATION_ORDER = [
     "SECRET//NOFORN",

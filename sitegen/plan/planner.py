@@ -19,7 +19,7 @@ from sitegen.plan.groups import GroupKey, groups_of
 from sitegen.plan.kinds import KINDS
 from sitegen.plan.pieces import PagePlan, Pieces
 from sitegen.render.markdown import Markdown
-from sitegen.tables.glossary import Glossary
+from sitegen.tables.tags import Glossary
 
 __all__ = ["PagePlan", "Planner", "site_context"]
 

@@ -38,7 +38,7 @@ from sitegen.site.result import BuildResult
 from sitegen.site.search_index import SearchIndexer
 from sitegen.site.state import SavedState
 from sitegen.site.state_store import Header, StateStore
-from sitegen.tables.glossary import Glossary
+from sitegen.tables.tags import Glossary
 
 TEMPLATES = {kind: page_kind.template for kind, page_kind in KINDS.items()}
 """The template of each kind of group (a change of another template renders everything)."""

@@ -1,12 +1,18 @@
-"""Known TAGS codes, to tell a code from a person's name in a TAGS line, and to read the
-codes a line damages: glued together (``VTPREL``) or misspelt (``PGOVE``).
+"""TAGS codes, in one set of rules: which codes are known (to tell a code from a person's
+name in a TAGS line, and to read codes a line damages: glued together, ``VTPREL``, or
+misspelt, ``PGOVE``), and what each code means and what kind of tag it is (the glossary).
 
-The code lists are data shipped in ``data/`` (see ``data/SOURCES.md``).
+The code lists and titles are data shipped in ``data/`` (see ``data/SOURCES.md``): the
+code lists, and ``data/tags.csv`` for titles, overridable with the ``[glossary]`` table of
+``sitegen.toml``. Codes missing from the table still get a kind by the shape rules of the
+TAGS system (:data:`COUNTRY`, :data:`PROGRAM`, :data:`SUBJECT`).
 """
 
 from __future__ import annotations
 
+import csv
 import re
+from dataclasses import dataclass
 from functools import cache
 from importlib import resources
 
@@ -30,11 +36,18 @@ def known_codes() -> frozenset[str]:
 @cache
 def glossary_codes() -> frozenset[str]:
     """Every code the project knows: the code lists and the glossary (``data/tags.csv``)."""
-    rows = _read("tags.csv")[1:]
-    return known_codes() | {row.split(",", 1)[0].strip().upper() for row in rows}
+    return known_codes() | frozenset(_shipped())
 
 
+# The shapes of codes in the TAGS system.
+COUNTRY = re.compile(r"[A-Z]{2}|[A-Z]\d")
+"""A country or region: two letters (``AJ``), or a letter and a digit for regions."""
+PROGRAM = re.compile(r"K[A-Z]{3}")
+"""A program: ``K`` and three letters (``KDEM``)."""
+SUBJECT = re.compile(r"[A-Z]{4}")
+"""A subject: four letters (``PREL``)."""
 _SHAPE = re.compile(r"K[A-Z]{3}|[A-Z]{2}")
+"""What a TAGS line may hold although no list knows it: a program or a two-letter code."""
 
 
 def is_known_code(token: str) -> bool:
@@ -84,3 +97,75 @@ def near_code(token: str) -> str | None:
         return None
     found = [c for c in glossary_codes() if len(c) >= 4 and one_edit(token, c)]
     return found[0] if len(found) == 1 else None
+
+
+# -- the glossary: titles and kinds -----------------------------------------------------
+
+KINDS = ("subject", "country", "organisation", "program", "person", "other")
+KIND_TITLES = {
+    "subject": "Subjects",
+    "country": "Countries and regions",
+    "organisation": "Organisations",
+    "program": "Programs",
+    "person": "People",
+    "other": "Other codes",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class TagInfo:
+    code: str
+    kind: str
+    title: str | None
+    source: str | None
+
+
+@cache
+def _shipped() -> dict[str, TagInfo]:
+    try:
+        text = resources.files("sitegen").joinpath("data/tags.csv").read_text(encoding="utf-8")
+    except FileNotFoundError:
+        return {}
+    out: dict[str, TagInfo] = {}
+    for row in csv.DictReader(text.splitlines()):
+        code = row["code"].strip().upper()
+        out[code] = TagInfo(
+            code, row["kind"].strip(), row["title"].strip() or None, row["source"].strip() or None
+        )
+    return out
+
+
+@cache
+def _organisations() -> frozenset[str]:
+    return frozenset(c.upper() for c in _read("cablemap/organization-tags.txt"))
+
+
+def kind_of(code: str) -> str:
+    """The kind of a code by the TAGS shape rules (for codes the table does not hold)."""
+    if "," in code or " " in code.strip():
+        return "person"
+    if code in _organisations():
+        return "organisation"
+    if COUNTRY.fullmatch(code):
+        return "country"
+    if PROGRAM.fullmatch(code):
+        return "program"
+    if SUBJECT.fullmatch(code) or code in known_codes():
+        return "subject"
+    return "other"
+
+
+class Glossary:
+    """Titles and kinds of TAGS codes, the site's own titles first."""
+
+    def __init__(self, overrides: dict[str, str] | None = None) -> None:
+        self._overrides = {k.upper(): v for k, v in (overrides or {}).items()}
+
+    def lookup(self, code: str) -> TagInfo:
+        shipped = _shipped().get(code)
+        kind = shipped.kind if shipped else kind_of(code)
+        if code in self._overrides:
+            return TagInfo(code, kind, self._overrides[code], "sitegen.toml")
+        if shipped:
+            return shipped
+        return TagInfo(code, kind, None, None)
