@@ -1,10 +1,12 @@
 """Build one site with the code of a git revision and with the working tree, and compare the
 two outputs byte for byte: a change meant to keep behaviour must print "identical".
 
-Usage: python scripts/same_output.py [--rev REV] [--content DIR] [--option KEY=VALUE ...]
+Usage: python scripts/same_output.py [--rev REV] [--against REV] [--content DIR]
+[--option LINE ...]
 
 ``--rev`` (default ``HEAD``) is checked out in a temporary git worktree and run from there
-with ``python -m sitegen``; the working tree's code is run the same way. Both build the
+with ``python -m sitegen``; the working tree's code (or ``--against``, checked out the same
+way) is run the same way. Both build the
 same content (a content folder, default ``../shared/corpus``, whose
 ``cables/`` holds the cables) with the same configuration, each into
 a fresh folder with a fresh cache, so nothing of one build is seen by the other.
@@ -51,6 +53,7 @@ def _files(folder: Path) -> list[str]:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--rev", default="HEAD")
+    parser.add_argument("--against", help="a second revision (default: the working tree)")
     parser.add_argument("--content", type=Path, default=ROOT.parent / "shared/corpus")
     parser.add_argument(
         "--option", action="append", default=[], help="a sitegen.toml line, e.g. search=false"
@@ -59,24 +62,27 @@ def main() -> int:
     content = args.content.resolve()
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
-        old_code = work / "old-code"
-        subprocess.run(
-            ["git", "worktree", "add", "--detach", "-q", str(old_code), args.rev],
-            cwd=ROOT,
-            check=True,
-        )
+        trees = [(work / "old-code", args.rev)]
+        if args.against:
+            trees.append((work / "new-code", args.against))
+        for folder, rev in trees:
+            subprocess.run(
+                ["git", "worktree", "add", "--detach", "-q", str(folder), rev], cwd=ROOT, check=True
+            )
         try:
-            _build(old_code, work / "old", content, args.option)
-            _build(ROOT, work / "new", content, args.option)
+            _build(work / "old-code", work / "old", content, args.option)
+            _build(work / "new-code" if args.against else ROOT, work / "new", content, args.option)
         finally:
-            subprocess.run(["git", "worktree", "remove", "--force", str(old_code)], cwd=ROOT)
+            for folder, _ in trees:
+                subprocess.run(["git", "worktree", "remove", "--force", str(folder)], cwd=ROOT)
         old, new = work / "old" / "output", work / "new" / "output"
         old_files, new_files = _files(old), _files(new)
         only_old = sorted(set(old_files) - set(new_files))
         only_new = sorted(set(new_files) - set(old_files))
         common = sorted(set(old_files) & set(new_files))
         differ = [n for n in common if not filecmp.cmp(old / n, new / n, shallow=False)]
-        print(f"{len(old_files)} files with {args.rev}, {len(new_files)} with the working tree")
+        other = args.against or "the working tree"
+        print(f"{len(old_files)} files with {args.rev}, {len(new_files)} with {other}")
         for label, names in (("only old", only_old), ("only new", only_new), ("differ", differ)):
             for name in names[:20]:
                 print(f"{label}: {name}")
