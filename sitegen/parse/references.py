@@ -44,6 +44,8 @@ _LABEL = re.compile(
     r"(?:(?<=^)|(?<=[\s,;]))(?:¶\s*)?(?:\(\s?(?P<p>[A-Z])\s?\)|(?P<d>[A-Z])\s?[.):](?=\s|$|[A-Z0-9(])|"
     r"(?P<h>[A-Z])\s+-\s)"
 )
+_ANY_CASE_LABEL = re.compile(_LABEL.pattern, re.IGNORECASE)
+"""A label in either case (``(a)``, ``b.``): entries are split by labels that run A, B, C."""
 _ITEM_START = re.compile(r"^\s*(?:¶\s*)?(?:\(\s?(?P<p>[A-Z])\s?\)|(?P<d>[A-Z])\s?[.):])\s")
 _BLOCK_STOP = re.compile(
     r"^\s*(?:¶\s*\d|\d{1,3}\s*[.)]\s|SUMMARY\b|BEGIN SUMMARY|SIPDIS\s*$|\(U\)\s|\(C\)\s|\(S\)\s|"
@@ -134,8 +136,8 @@ def _split_entries(text: str) -> list[tuple[str | None, int, int]]:
     """(label, start, end) of each entry: labels must run A, B, C... to count as labels."""
     accepted: list[tuple[str, int, int]] = []
     expected = "A"
-    for m in _LABEL.finditer(text):
-        letter = m.group("p") or m.group("d") or m.group("h")
+    for m in _ANY_CASE_LABEL.finditer(text):
+        letter = (m.group("p") or m.group("d") or m.group("h")).upper()
         if letter == expected:
             accepted.append((letter, m.start(), m.end()))
             expected = chr(ord(expected) + 1)
@@ -378,7 +380,7 @@ def parse_references(
         entry = collapse(raw).strip(" ,;")
         if not entry:
             continue
-        if label and re.match(rf"^\(?{label}[.)]\s", entry):
+        if label and re.match(rf"^\(?{label}[.)]\s", entry, re.IGNORECASE):
             entry = entry[2:].strip() if entry[1] in ".)" else entry[3:].strip()
         line = max((n for off, n in starts if off <= s), default=block[0][0])
         entry = strip_page_breaks(entry, posts)
