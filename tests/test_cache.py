@@ -4,6 +4,7 @@ damaged cache costs time and nothing else, and all cores give the bytes one core
 from __future__ import annotations
 
 import hashlib
+import sqlite3
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from minisite import cable, make_site
 from sitegen.core.config import load_config
 from sitegen.core.errors import BuildError
 from sitegen.output.commit import STAGING
+from sitegen.site import state_codec
 from sitegen.site.build import Site, build
 
 
@@ -223,3 +225,25 @@ def test_a_change_to_the_lists_saves_the_state_whole(tmp_path: Path) -> None:
     assert again.rendered == 0
     build(load_config(root / "sitegen.toml", output_dir="clean"))
     assert _tree(root / "clean") == _tree(root / "output")
+
+
+def test_a_state_and_a_store_of_another_format_are_dropped_cleanly(tmp_path: Path) -> None:
+    """An earlier version's cache (another state format, another store schema) is not read
+    and not reported as damage: the next build renders everything, as a first build would,
+    and gives the same site."""
+    root = _site(tmp_path / "site")
+    first = build(load_config(root / "sitegen.toml"))
+    (state_file,) = (root / ".sitegen-cache").glob("state-*.bin")
+    data = bytearray(state_file.read_bytes())
+    at = len(state_codec.MAGIC)
+    data[at : at + 2] = (state_codec.FORMAT - 1).to_bytes(2, "little")
+    state_file.write_bytes(bytes(data))
+    with sqlite3.connect(root / ".sitegen-cache" / "cables.sqlite") as db:
+        db.execute("UPDATE meta SET value = 'schema 3 an older parser' WHERE key = 'parser'")
+    again = Site(load_config(root / "sitegen.toml")).build()
+    assert not [d for d in again.diagnostics if d.code == "cache"]
+    assert again.rendered == first.rendered
+    assert again.files == first.files
+    with sqlite3.connect(root / ".sitegen-cache" / "cables.sqlite") as db:
+        (value,) = db.execute("SELECT value FROM meta WHERE key = 'parser'").fetchone()
+    assert value != "schema 3 an older parser"
