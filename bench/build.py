@@ -6,12 +6,13 @@ Usage: python bench/build.py [--sizes 2000,20000,250000] [--jobs N] [--work DIR]
 For each size a synthetic site is generated (``bench/synth.py``, seed 1, kept between runs
 in the work folder), then three ``sitegen build`` processes are timed: a clean build (no
 output, no cache), a build with nothing changed, and a build after one cable's subject was
-edited. Each line gives the wall time, cables per second, the peak resident memory (of
-the largest process: the build or one of its workers, which share most of their pages by
-fork), and the size of the output. The sample corpus is built the same way (by its path;
-it is never copied). The one-cable rebuild's output is compared with a clean build of the
-edited folder. The sites are built without the search index unless ``--search`` is given
-(``bench/search.py`` times the index alone).
+edited. Each line gives the wall time, cables per second, the peak resident memory (of the
+largest process: the build or one of its workers, which share most of their pages by fork),
+the peak of the memory summed over all the build's processes (PSS: a page shared by fork
+counted once; ``bench/measure.py``), and the output's size and file count. The sample corpus
+is built the same way (by its path; it is never copied). The one-cable rebuild's output is
+compared with a clean build of the edited folder. The sites are built without the search
+index unless ``--search`` is given (``bench/search.py`` times the index alone).
 """
 
 from __future__ import annotations
@@ -28,7 +29,7 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).parent))
-from measure import failed, sitegen
+from measure import Measured, failed, sitegen
 from synth import generate, write_config
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -50,7 +51,10 @@ def main() -> None:
     args = parser.parse_args()
     args.work.mkdir(parents=True, exist_ok=True)
     print(f"{os.cpu_count()} cores, Python {sys.version.split()[0]}, jobs {args.jobs or 'all'}")
-    print(f"{'site':>16} {'build':>9} {'wall s':>8} {'cables/s':>9} {'peak MB':>8} {'output':>9}")
+    print(
+        f"{'site':>16} {'build':>9} {'wall s':>8} {'cables/s':>9} {'peak MB':>8} {'sum MB':>7}"
+        f" {'output':>9} {'files':>9}"
+    )
     for size in [int(s) for s in args.sizes.split(",") if s]:
         site = args.work / f"synth-{size}"
         if not (site / "sitegen.toml").is_file():
@@ -76,8 +80,8 @@ def run_site(
 ) -> None:
     for folder in ("output", ".sitegen-cache"):
         shutil.rmtree(site / folder, ignore_errors=True)
-    report(label, "clean", *timed(site, args.jobs), cables, site)
-    report(label, "no-op", *timed(site, args.jobs), cables, site)
+    report(label, "clean", timed(site, args.jobs), cables, site)
+    report(label, "no-op", timed(site, args.jobs), cables, site)
     if not edit:
         return
     files = sorted((site / "content" / "cables").rglob("*.txt"))
@@ -85,7 +89,7 @@ def run_site(
     original = target.read_text(encoding="utf-8")
     target.write_text(re.sub(r"SUBJECT: ", "SUBJECT: EDITED ", original, count=1), encoding="utf-8")
     try:
-        report(label, "one cable", *timed(site, args.jobs), cables, site)
+        report(label, "one cable", timed(site, args.jobs), cables, site)
         if not args.no_compare:
             compare(site, args.jobs)
     finally:
@@ -95,22 +99,21 @@ def run_site(
             shutil.rmtree(site / folder, ignore_errors=True)
 
 
-def timed(site: Path, jobs: int | None, *extra: str) -> tuple[float, float, str]:
-    """Wall seconds, peak RSS in MB of the build process or its largest worker, summary."""
+def timed(site: Path, jobs: int | None, *extra: str) -> Measured:
+    """One build in ``site``, measured."""
     arguments = ["build", *extra, *(["--jobs", str(jobs)] if jobs else [])]
     done = sitegen(*arguments, cwd=site)
     if done.returncode not in (0, 1):
         raise failed(f"build in {site}", done)
-    return done.wall, done.peak_mb, done.summary
+    return done
 
 
-def report(
-    label: str, kind: str, wall: float, peak: float, summary: str, cables: int, site: Path
-) -> None:
-    size = sum(p.stat().st_size for p in (site / "output").rglob("*") if p.is_file())
+def report(label: str, kind: str, done: Measured, cables: int, site: Path) -> None:
+    files = [p for p in (site / "output").rglob("*") if p.is_file()]
+    size = sum(p.stat().st_size for p in files)
     print(
-        f"{label:>16} {kind:>9} {wall:8.2f} {cables / wall:9.0f} {peak:8.0f} {size / 1e6:8.0f}M"
-        f"   {summary}",
+        f"{label:>16} {kind:>9} {done.wall:8.2f} {cables / done.wall:9.0f} {done.peak_mb:8.0f}"
+        f" {done.summed_pss_mb:7.0f} {size / 1e6:8.0f}M {len(files):9d}   {done.summary}",
         flush=True,
     )
 
